@@ -1,0 +1,192 @@
+//! [`Dist`]: any of the 14 families, chosen at run time by name (as the CLI does).
+
+use crate::family::*;
+use crate::{Float, LengthMismatch, ParamError};
+use core::fmt;
+
+/// Why [`Dist::from_name`] failed.
+///
+/// ```
+/// use expfam_kernels::{Dist, DistError};
+/// assert!(matches!(Dist::<f64>::from_name("nope", &[]), Err(DistError::UnknownFamily)));
+/// assert!(matches!(
+///     Dist::<f64>::from_name("normal", &[0.0]),
+///     Err(DistError::WrongParamCount { expected: 2, got: 1, .. })
+/// ));
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DistError {
+    /// The family name is not one of [`FAMILIES`](crate::FAMILIES).
+    UnknownFamily,
+    /// The number of parameters does not match the family.
+    WrongParamCount {
+        /// The parameter names the family takes, in order.
+        params: &'static [&'static str],
+        /// How many it takes.
+        expected: usize,
+        /// How many were given.
+        got: usize,
+    },
+    /// A parameter value is invalid.
+    Param(ParamError),
+}
+
+impl fmt::Display for DistError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DistError::UnknownFamily => write!(f, "unknown family"),
+            DistError::WrongParamCount {
+                params,
+                expected,
+                got,
+            } => {
+                write!(f, "expected {expected} parameter(s) (")?;
+                for (i, p) in params.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, " ")?;
+                    }
+                    write!(f, "{p}")?;
+                }
+                write!(f, "), got {got}")
+            }
+            DistError::Param(e) => e.fmt(f),
+        }
+    }
+}
+
+impl core::error::Error for DistError {}
+
+impl From<ParamError> for DistError {
+    fn from(e: ParamError) -> Self {
+        DistError::Param(e)
+    }
+}
+
+macro_rules! dists {
+    ($( $name:literal => $variant:ident ( $($p:ident),* ) : $kernel:ty ),* $(,)?) => {
+        /// One distribution of any family, chosen at run time.
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        #[non_exhaustive]
+        pub enum Dist<F> {
+            $(
+                #[doc = concat!("`", $name, "`")]
+                $variant($variant<F>),
+            )*
+        }
+
+        /// The kernel of a [`Dist`].
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        #[non_exhaustive]
+        pub enum DistKernel<F> {
+            $(
+                #[doc = concat!("Kernel of `", $name, "`")]
+                $variant($kernel),
+            )*
+        }
+
+        impl<F: Float> Dist<F> {
+            /// The parameter names of `family`, in order, or `None` for an unknown name.
+            ///
+            /// ```
+            /// assert_eq!(expfam_kernels::Dist::<f64>::param_names("beta"), Some(&["alpha", "beta"][..]));
+            /// ```
+            pub fn param_names(family: &str) -> Option<&'static [&'static str]> {
+                match family {
+                    $( $name => Some(&[$(stringify!($p)),*]), )*
+                    _ => None,
+                }
+            }
+
+            /// Builds the distribution `family` from its parameters in the design's order.
+            ///
+            /// ```
+            /// use expfam_kernels::{Dist, ExpFam, Gamma};
+            /// let d = Dist::from_name("gamma", &[2.0, 3.0f64]).unwrap();
+            /// assert_eq!(d.ln_pdf(1.0), Gamma::new(2.0, 3.0).unwrap().ln_pdf(1.0));
+            /// ```
+            pub fn from_name(family: &str, params: &[F]) -> Result<Self, DistError> {
+                match family {
+                    $( $name => {
+                        const NAMES: &[&str] = &[$(stringify!($p)),*];
+                        let [$($p),*] = params else {
+                            return Err(DistError::WrongParamCount {
+                                params: NAMES,
+                                expected: NAMES.len(),
+                                got: params.len(),
+                            });
+                        };
+                        Ok(Dist::$variant($variant::new($(*$p),*)?))
+                    } )*
+                    _ => Err(DistError::UnknownFamily),
+                }
+            }
+
+            /// The family name.
+            pub fn family(&self) -> &'static str {
+                match self { $( Dist::$variant(_) => $name, )* }
+            }
+
+            /// The reference log-density ([`ExpFam::ln_pdf`]).
+            pub fn ln_pdf(&self, x: F) -> F {
+                match self { $( Dist::$variant(d) => d.ln_pdf(x), )* }
+            }
+
+            /// True when `x` is in the support.
+            pub fn in_support(&self, x: F) -> bool {
+                match self { $( Dist::$variant(d) => d.in_support(x), )* }
+            }
+
+            /// The precomputed-constant kernel.
+            pub fn kernel(&self) -> DistKernel<F> {
+                match self { $( Dist::$variant(d) => DistKernel::$variant(d.kernel()), )* }
+            }
+
+            /// `Σ ln_pdf` through [`ExpFam::log_likelihood`] on freshly gathered
+            /// sufficient statistics (a check of the O(1) path).
+            pub fn log_likelihood_via_stats(&self, xs: &[F]) -> F {
+                match self { $( Dist::$variant(d) => d.log_likelihood(&d.suff_stats(xs)), )* }
+            }
+
+            /// The relative log-density `ln p_self(x) − ln p_other(x)` through
+            /// [`ExpFam::wrt`], or `None` when the families differ.
+            pub fn wrt_eval(&self, other: &Self, x: F) -> Option<F> {
+                match (self, other) {
+                    $( (Dist::$variant(a), Dist::$variant(b)) => Some(a.wrt(b).eval(x)), )*
+                    _ => None,
+                }
+            }
+        }
+
+        impl<F: Float> Kernel<F> for DistKernel<F> {
+            #[inline]
+            fn eval(&self, x: F) -> F {
+                match self { $( DistKernel::$variant(k) => k.eval(x), )* }
+            }
+            fn map(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
+                // Dispatch once per batch, not once per point.
+                match self { $( DistKernel::$variant(k) => k.map(xs, out), )* }
+            }
+            fn sum(&self, xs: &[F]) -> F {
+                match self { $( DistKernel::$variant(k) => k.sum(xs), )* }
+            }
+        }
+    };
+}
+
+dists! {
+    "normal" => Normal(mu, sigma): NormalKernel<F>,
+    "lognormal" => LogNormal(mu, sigma): LogNormalKernel<F>,
+    "exponential" => Exponential(rate): ExponentialKernel<F>,
+    "gamma" => Gamma(shape, rate): GammaKernel<F>,
+    "inverse_gamma" => InverseGamma(shape, scale): InverseGammaKernel<F>,
+    "chi_squared" => ChiSquared(k): GammaKernel<F>,
+    "beta" => Beta(alpha, beta): BetaKernel<F>,
+    "laplace" => Laplace(mu, b): LaplaceKernel<F>,
+    "weibull" => Weibull(k, lambda): WeibullKernel<F>,
+    "poisson" => Poisson(lambda): PoissonKernel<F>,
+    "bernoulli" => Bernoulli(p): BernoulliKernel<F>,
+    "binomial" => Binomial(n, p): BinomialKernel<F>,
+    "geometric" => Geometric(p): GeometricKernel<F>,
+    "negative_binomial" => NegativeBinomial(r, p): NegativeBinomialKernel<F>,
+}

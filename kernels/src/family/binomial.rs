@@ -1,0 +1,191 @@
+//! Binomial(n, p): `ln C(n,k) + k ln p + (n−k) ln(1−p)`, k = 0..=n.
+
+use super::poisson::CountMode;
+use super::{ExpFam, Kernel, SuffStats};
+use crate::error::{finite, probability};
+use crate::math::{LN_2PI, bd0, dbinom_raw, is_whole, ln_factorial, stirlerr};
+use crate::{Float, ParamError};
+
+/// Trial counts above this use the saddle-point kernel form.
+const SADDLE_TRIALS: f64 = 30.0;
+
+/// The binomial distribution with `n` trials (a whole number >= 0) and success
+/// probability `p` (0 <= p <= 1). Support: k = 0..=n. An exponential family for fixed
+/// `n` (reported by [`ExpFam::fixed`]).
+///
+/// η = ln(p/(1−p)), T(k) = k, A = −n ln(1 − p), log h = ln C(n, k).
+///
+/// The reference path is Loader's `dbinom_raw` (saddle-point terms `stirlerr` and `bd0`).
+///
+/// ```
+/// use expfam_kernels::{Binomial, ExpFam};
+/// let d = Binomial::new(4.0, 0.5f64).unwrap();
+/// assert!((d.ln_pmf(2) - (6.0f64 / 16.0).ln()).abs() < 1e-15);
+/// assert!(Binomial::new(2.5, 0.5f64).is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Binomial<F> {
+    n: F,
+    p: F,
+}
+
+impl<F: Float> Binomial<F> {
+    /// Validates `n` (a whole number >= 0, exactly representable) and `p` (in [0, 1]).
+    pub fn new(n: F, p: F) -> Result<Self, ParamError> {
+        let n = finite("n", n)?;
+        if !(n >= F::ZERO) {
+            return Err(ParamError::OutOfRange {
+                param: "n",
+                value: n.to_f64(),
+                requirement: "must be >= 0",
+            });
+        }
+        if !is_whole(n) || n > F::MAX_EXACT_INT {
+            return Err(ParamError::NotInteger {
+                param: "n",
+                value: n.to_f64(),
+            });
+        }
+        Ok(Binomial {
+            n,
+            p: probability("p", p, false)?,
+        })
+    }
+    /// The number of trials.
+    pub fn n(&self) -> F {
+        self.n
+    }
+    /// The success probability.
+    pub fn p(&self) -> F {
+        self.p
+    }
+    /// The log-probability of `k` successes.
+    pub fn ln_pmf(&self, k: u64) -> F {
+        F::from_f64(ln_pmf_f64(self.n.to_f64(), self.p.to_f64(), k as f64))
+    }
+}
+
+fn ln_pmf_f64(n: f64, p: f64, x: f64) -> f64 {
+    if x.is_nan() {
+        return x;
+    }
+    if !(x >= 0.0 && x <= n && is_whole(x)) {
+        return f64::NEG_INFINITY;
+    }
+    dbinom_raw(x, n, p, 1.0 - p)
+}
+
+impl<F: Float> ExpFam<F, 1> for Binomial<F> {
+    type Kernel = BinomialKernel<F>;
+
+    fn natural(&self) -> [F; 1] {
+        let p = self.p.to_f64();
+        [F::from_f64(p.ln_() - (-p).ln_1p_())]
+    }
+    fn suff_stat(&self, x: F) -> [F; 1] {
+        [x]
+    }
+    fn log_partition(&self) -> F {
+        F::from_f64(-self.n.to_f64() * (-self.p.to_f64()).ln_1p_())
+    }
+    fn log_base(&self, x: F) -> F {
+        if x.is_nan_() {
+            return x;
+        }
+        if !self.in_support(x) {
+            return F::NEG_INFINITY;
+        }
+        let (n, k) = (self.n.to_f64(), x.to_f64());
+        F::from_f64(ln_factorial(n) - ln_factorial(k) - ln_factorial(n - k))
+    }
+    fn in_support(&self, x: F) -> bool {
+        x >= F::ZERO && x <= self.n && is_whole(x)
+    }
+    fn ln_pdf(&self, x: F) -> F {
+        F::from_f64(ln_pmf_f64(self.n.to_f64(), self.p.to_f64(), x.to_f64()))
+    }
+    fn kernel(&self) -> BinomialKernel<F> {
+        let (n, p) = (self.n.to_f64(), self.p.to_f64());
+        let q = 1.0 - p;
+        let mode = if p == 0.0 || p == 1.0 || n == 0.0 {
+            CountMode::Reference
+        } else if n > SADDLE_TRIALS {
+            CountMode::Saddle
+        } else {
+            CountMode::Direct
+        };
+        BinomialKernel {
+            dist: *self,
+            n: self.n,
+            np: F::from_f64(n * p),
+            nq: F::from_f64(n * q),
+            ln_p: F::from_f64(p.ln_()),
+            ln_q: F::from_f64((-p).ln_1p_()),
+            ln_fact_n: F::from_f64(ln_factorial(n)),
+            c_saddle: F::from_f64(stirlerr(n) - 0.5 * (LN_2PI - n.ln_())),
+            at_zero: F::from_f64(dbinom_raw(0.0, n, p, q)),
+            at_n: F::from_f64(dbinom_raw(n, n, p, q)),
+            mode,
+        }
+    }
+    fn fixed(&self) -> F {
+        self.n
+    }
+    fn log_likelihood(&self, s: &SuffStats<F, 1>) -> F {
+        super::mean_form_log_likelihood(self, s, |sum_k, count| {
+            let (n, p) = (self.n.to_f64(), self.p.to_f64());
+            super::xlogy(sum_k, p.ln_()) + super::xlogy(count * n - sum_k, (-p).ln_1p_())
+        })
+    }
+}
+
+/// Precomputed-constant kernel of [`Binomial`]: for n <= 30
+/// `ln n! − ln k! − ln (n−k)! + k ln p + (n−k) ln(1−p)` (table factorials); above, the
+/// saddle-point form `stirlerr(n) − stirlerr(k) − stirlerr(n−k) − bd0(k, np)
+/// − bd0(n−k, nq) − ½ ln(2πk(n−k)/n)`; the end points are precomputed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BinomialKernel<F> {
+    dist: Binomial<F>,
+    n: F,
+    np: F,
+    nq: F,
+    ln_p: F,
+    ln_q: F,
+    ln_fact_n: F,
+    c_saddle: F,
+    at_zero: F,
+    at_n: F,
+    mode: CountMode,
+}
+
+impl<F: Float> Kernel<F> for BinomialKernel<F> {
+    #[inline(always)]
+    fn eval(&self, x: F) -> F {
+        if !(x >= F::ZERO && x <= self.n && x.floor_() == x) || self.mode == CountMode::Reference
+        {
+            return self.dist.ln_pdf(x);
+        }
+        if x == F::ZERO {
+            return self.at_zero;
+        }
+        if x == self.n {
+            return self.at_n;
+        }
+        let nmx = self.n - x;
+        match self.mode {
+            CountMode::Direct => {
+                self.ln_fact_n - ln_factorial(x) - ln_factorial(nmx)
+                    + x * self.ln_p
+                    + nmx * self.ln_q
+            }
+            _ => {
+                self.c_saddle
+                    - stirlerr(x)
+                    - stirlerr(nmx)
+                    - bd0(x, self.np)
+                    - bd0(nmx, self.nq)
+                    - F::HALF * (x.ln_() + nmx.ln_())
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Exponential(rate): `ln λ − λx`, x >= 0.
+
+use super::{ExpFam, Kernel};
+use crate::error::positive;
+use crate::{Float, ParamError};
+
+/// The exponential distribution with rate `rate` (finite, > 0). Support: x >= 0.
+///
+/// η = −λ, T(x) = x, A = −ln(−η) = −ln λ, log h = 0.
+///
+/// ```
+/// use expfam_kernels::{ExpFam, Exponential};
+/// let d = Exponential::new(0.5f64).unwrap();
+/// assert!((d.ln_pdf(2.0) - (0.5f64.ln() - 1.0)).abs() < 1e-16);
+/// assert_eq!(d.ln_pdf(-1.0), f64::NEG_INFINITY);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Exponential<F> {
+    rate: F,
+}
+
+impl<F: Float> Exponential<F> {
+    /// Validates `rate` (finite, > 0).
+    pub fn new(rate: F) -> Result<Self, ParamError> {
+        Ok(Exponential {
+            rate: positive("rate", rate)?,
+        })
+    }
+    /// The rate λ.
+    pub fn rate(&self) -> F {
+        self.rate
+    }
+}
+
+fn ln_pdf_f64(rate: f64, x: f64) -> f64 {
+    if x.is_nan() {
+        return x;
+    }
+    if x < 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    rate.ln_() - rate * x
+}
+
+impl<F: Float> ExpFam<F, 1> for Exponential<F> {
+    type Kernel = ExponentialKernel<F>;
+
+    fn natural(&self) -> [F; 1] {
+        [-self.rate]
+    }
+    fn suff_stat(&self, x: F) -> [F; 1] {
+        [x]
+    }
+    fn log_partition(&self) -> F {
+        F::from_f64(-self.rate.to_f64().ln_())
+    }
+    fn log_base(&self, x: F) -> F {
+        if x.is_nan_() {
+            x
+        } else if self.in_support(x) {
+            F::ZERO
+        } else {
+            F::NEG_INFINITY
+        }
+    }
+    fn in_support(&self, x: F) -> bool {
+        x >= F::ZERO && x < F::INFINITY
+    }
+    fn ln_pdf(&self, x: F) -> F {
+        F::from_f64(ln_pdf_f64(self.rate.to_f64(), x.to_f64()))
+    }
+    fn kernel(&self) -> ExponentialKernel<F> {
+        ExponentialKernel {
+            rate: self.rate,
+            ln_rate: F::from_f64(self.rate.to_f64().ln_()),
+        }
+    }
+}
+
+/// Precomputed-constant kernel of [`Exponential`]: `ln λ − λx`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExponentialKernel<F> {
+    rate: F,
+    ln_rate: F,
+}
+
+impl<F: Float> Kernel<F> for ExponentialKernel<F> {
+    #[inline(always)]
+    fn eval(&self, x: F) -> F {
+        if x < F::ZERO {
+            return F::NEG_INFINITY;
+        }
+        // NaN propagates through the arithmetic.
+        self.ln_rate - self.rate * x
+    }
+}

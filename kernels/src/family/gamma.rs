@@ -1,0 +1,167 @@
+//! Gamma(shape, rate): `(a−1) ln x − bx + a ln b − ln Γ(a)`, x > 0.
+
+use super::{ExpFam, Kernel};
+use crate::error::positive;
+use crate::math::{dpois_raw, lgamma, ln_ratio_m1};
+use crate::{Float, ParamError};
+
+/// Shapes above this use the centred (mode-relative) kernel form.
+const CENTRED_SHAPE: f64 = 16.0;
+
+/// The gamma distribution with `shape` a (finite, > 0) and `rate` b (finite, > 0).
+/// Support: x > 0; at x = 0 the limit (+∞ if a < 1, ln b if a = 1, −∞ if a > 1).
+///
+/// η = (a − 1, −b), T(x) = (ln x, x), A = ln Γ(a) − a ln b, log h = 0.
+///
+/// The reference path is Loader's saddle-point form `dpois_raw(a−1, bx) + ln b`, exact to
+/// ~1e-15 relative even for shape 1e6, where the textbook formula loses ~10 digits.
+///
+/// ```
+/// use expfam_kernels::{ExpFam, Gamma};
+/// let d = Gamma::new(2.0, 3.0f64).unwrap();
+/// assert!((d.ln_pdf(1.0) - (9f64.ln() - 3.0)).abs() < 1e-15);
+/// assert_eq!(Gamma::new(1.0, 3.0f64).unwrap().ln_pdf(0.0), 3f64.ln());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Gamma<F> {
+    shape: F,
+    rate: F,
+}
+
+impl<F: Float> Gamma<F> {
+    /// Validates `shape` and `rate` (both finite, > 0).
+    pub fn new(shape: F, rate: F) -> Result<Self, ParamError> {
+        Ok(Gamma {
+            shape: positive("shape", shape)?,
+            rate: positive("rate", rate)?,
+        })
+    }
+    /// Builds without validation; callers guarantee finite, positive parameters.
+    pub(crate) fn new_validated(shape: F, rate: F) -> Self {
+        Gamma { shape, rate }
+    }
+    /// The shape a.
+    pub fn shape(&self) -> F {
+        self.shape
+    }
+    /// The rate b.
+    pub fn rate(&self) -> F {
+        self.rate
+    }
+}
+
+pub(crate) fn gamma_ln_pdf_f64(a: f64, rate: f64, x: f64) -> f64 {
+    if x.is_nan() {
+        return x;
+    }
+    if x < 0.0 || x == f64::INFINITY {
+        return f64::NEG_INFINITY;
+    }
+    if x == 0.0 {
+        return if a < 1.0 {
+            f64::INFINITY
+        } else if a == 1.0 {
+            rate.ln_()
+        } else {
+            f64::NEG_INFINITY
+        };
+    }
+    let y = rate * x;
+    if y == f64::INFINITY {
+        return f64::NEG_INFINITY;
+    }
+    if y < 1e-300 {
+        // Far below the mode: the direct form has no cancellation here, and bx may be
+        // subnormal or zero.
+        return (a - 1.0) * (rate.ln_() + x.ln_()) - y + rate.ln_() - lgamma(a);
+    }
+    if a < 1.0 {
+        dpois_raw(a, y) + a.ln_() - x.ln_()
+    } else {
+        dpois_raw(a - 1.0, y) + rate.ln_()
+    }
+}
+
+impl<F: Float> ExpFam<F, 2> for Gamma<F> {
+    type Kernel = GammaKernel<F>;
+
+    fn natural(&self) -> [F; 2] {
+        [F::from_f64(self.shape.to_f64() - 1.0), -self.rate]
+    }
+    fn suff_stat(&self, x: F) -> [F; 2] {
+        [x.ln_(), x]
+    }
+    fn log_partition(&self) -> F {
+        let a = self.shape.to_f64();
+        F::from_f64(lgamma(a) - a * self.rate.to_f64().ln_())
+    }
+    fn log_base(&self, x: F) -> F {
+        if x.is_nan_() {
+            x
+        } else if self.in_support(x) {
+            F::ZERO
+        } else {
+            F::NEG_INFINITY
+        }
+    }
+    fn in_support(&self, x: F) -> bool {
+        x >= F::ZERO && x < F::INFINITY
+    }
+    fn ln_pdf(&self, x: F) -> F {
+        F::from_f64(gamma_ln_pdf_f64(
+            self.shape.to_f64(),
+            self.rate.to_f64(),
+            x.to_f64(),
+        ))
+    }
+    fn kernel(&self) -> GammaKernel<F> {
+        let a = self.shape.to_f64();
+        let b = self.rate.to_f64();
+        let am1 = a - 1.0;
+        let centred = a > CENTRED_SHAPE;
+        let c = if centred {
+            // The log-density at the mode; the centred form adds am1·(ln u − (u − 1)).
+            gamma_ln_pdf_f64(a, b, am1 / b)
+        } else {
+            b.ln_() - lgamma(a)
+        };
+        GammaKernel {
+            dist: *self,
+            rate: self.rate,
+            am1: F::from_f64(am1),
+            inv_am1: F::from_f64(if centred { 1.0 / am1 } else { 0.0 }),
+            c: F::from_f64(c),
+            centred,
+        }
+    }
+}
+
+/// Precomputed-constant kernel of [`Gamma`] (and [`ChiSquared`](super::ChiSquared)).
+///
+/// With `y = bx`: `(a−1) ln y − y + c` for moderate shapes; for shape > 16 the centred
+/// form `(a−1)(ln u − (u−1)) + ln p(mode)` with `u = y/(a−1)`, which keeps 1e-13
+/// accuracy where the terms of the raw form are 1e5 times larger than their sum.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GammaKernel<F> {
+    dist: Gamma<F>,
+    rate: F,
+    am1: F,
+    inv_am1: F,
+    c: F,
+    centred: bool,
+}
+
+impl<F: Float> Kernel<F> for GammaKernel<F> {
+    #[inline(always)]
+    fn eval(&self, x: F) -> F {
+        let y = x * self.rate;
+        if !(y > F::ZERO && y < F::INFINITY) {
+            return self.dist.ln_pdf(x);
+        }
+        if self.centred {
+            self.am1 * ln_ratio_m1(y * self.inv_am1) + self.c
+        } else {
+            self.am1 * y.ln_() - y + self.c
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Laplace(mu, b): `−|x − μ|/b − ln(2b)`.
+
+use super::{ExpFam, Kernel};
+use crate::error::{finite, positive};
+use crate::{Float, ParamError};
+
+/// The Laplace distribution with location `mu` (finite) and scale `b` (finite, > 0).
+/// Support: ℝ. An exponential family for fixed `mu` (reported by [`ExpFam::fixed`]).
+///
+/// η = −1/b, T(x) = |x − μ|, A = ln(2b), log h = 0.
+///
+/// ```
+/// use expfam_kernels::{ExpFam, Laplace};
+/// let d = Laplace::new(1.0, 2.0f64).unwrap();
+/// assert!((d.ln_pdf(3.0) - (-1.0 - 4f64.ln())).abs() < 1e-15);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Laplace<F> {
+    mu: F,
+    b: F,
+}
+
+impl<F: Float> Laplace<F> {
+    /// Validates `mu` (finite) and `b` (finite, > 0).
+    pub fn new(mu: F, b: F) -> Result<Self, ParamError> {
+        Ok(Laplace {
+            mu: finite("mu", mu)?,
+            b: positive("b", b)?,
+        })
+    }
+    /// The location.
+    pub fn mu(&self) -> F {
+        self.mu
+    }
+    /// The scale.
+    pub fn b(&self) -> F {
+        self.b
+    }
+}
+
+fn ln_pdf_f64(mu: f64, b: f64, x: f64) -> f64 {
+    -(x - mu).abs_() / b - (2.0 * b).ln_()
+}
+
+impl<F: Float> ExpFam<F, 1> for Laplace<F> {
+    type Kernel = LaplaceKernel<F>;
+
+    fn natural(&self) -> [F; 1] {
+        [F::from_f64(-1.0 / self.b.to_f64())]
+    }
+    fn suff_stat(&self, x: F) -> [F; 1] {
+        [(x - self.mu).abs_()]
+    }
+    fn log_partition(&self) -> F {
+        F::from_f64((2.0 * self.b.to_f64()).ln_())
+    }
+    fn log_base(&self, x: F) -> F {
+        if x.is_nan_() { x } else { F::ZERO }
+    }
+    fn in_support(&self, x: F) -> bool {
+        x.is_finite_()
+    }
+    fn ln_pdf(&self, x: F) -> F {
+        F::from_f64(ln_pdf_f64(self.mu.to_f64(), self.b.to_f64(), x.to_f64()))
+    }
+    fn kernel(&self) -> LaplaceKernel<F> {
+        LaplaceKernel {
+            mu: self.mu,
+            inv_b: F::from_f64(1.0 / self.b.to_f64()),
+            c: F::from_f64(-(2.0 * self.b.to_f64()).ln_()),
+        }
+    }
+    fn fixed(&self) -> F {
+        self.mu
+    }
+}
+
+/// Precomputed-constant kernel of [`Laplace`]: `c − |x − μ|·(1/b)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LaplaceKernel<F> {
+    mu: F,
+    inv_b: F,
+    c: F,
+}
+
+impl<F: Float> Kernel<F> for LaplaceKernel<F> {
+    #[inline(always)]
+    fn eval(&self, x: F) -> F {
+        self.c - (x - self.mu).abs_() * self.inv_b
+    }
+}

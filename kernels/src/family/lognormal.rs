@@ -1,0 +1,118 @@
+//! LogNormal(mu, sigma): `−½((ln x − μ)/σ)² − ln x − ln σ − ln √(2π)`, x > 0.
+
+use super::{ExpFam, Kernel};
+use crate::error::{finite, positive};
+use crate::math::LN_SQRT_2PI;
+use crate::{Float, ParamError};
+
+/// The log-normal distribution: `ln X ~ Normal(mu, sigma)`. Support: x > 0
+/// (x <= 0 gives −∞).
+///
+/// η = (μ/σ², −1/(2σ²)), T(x) = (ln x, (ln x)²), A = μ²/(2σ²) + ln σ,
+/// log h = −ln x − ln √(2π).
+///
+/// ```
+/// use expfam_kernels::{ExpFam, LogNormal};
+/// let d = LogNormal::new(0.0, 1.0f64).unwrap();
+/// assert!((d.ln_pdf(1.0) + 0.9189385332046727).abs() < 1e-16);
+/// assert_eq!(d.ln_pdf(0.0), f64::NEG_INFINITY);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LogNormal<F> {
+    mu: F,
+    sigma: F,
+}
+
+impl<F: Float> LogNormal<F> {
+    /// Validates `mu` (finite) and `sigma` (finite, > 0).
+    pub fn new(mu: F, sigma: F) -> Result<Self, ParamError> {
+        Ok(LogNormal {
+            mu: finite("mu", mu)?,
+            sigma: positive("sigma", sigma)?,
+        })
+    }
+    /// The mean of `ln X`.
+    pub fn mu(&self) -> F {
+        self.mu
+    }
+    /// The standard deviation of `ln X`.
+    pub fn sigma(&self) -> F {
+        self.sigma
+    }
+}
+
+fn ln_pdf_f64(mu: f64, sigma: f64, x: f64) -> f64 {
+    if x.is_nan() {
+        return x;
+    }
+    if x <= 0.0 || x == f64::INFINITY {
+        return f64::NEG_INFINITY;
+    }
+    let y = x.ln_();
+    let z = (y - mu) / sigma;
+    -0.5 * z * z - y - sigma.ln_() - LN_SQRT_2PI
+}
+
+impl<F: Float> ExpFam<F, 2> for LogNormal<F> {
+    type Kernel = LogNormalKernel<F>;
+
+    fn natural(&self) -> [F; 2] {
+        let (mu, s) = (self.mu.to_f64(), self.sigma.to_f64());
+        let v = s * s;
+        [F::from_f64(mu / v), F::from_f64(-0.5 / v)]
+    }
+    fn suff_stat(&self, x: F) -> [F; 2] {
+        let y = x.ln_();
+        [y, y * y]
+    }
+    fn log_partition(&self) -> F {
+        let (mu, s) = (self.mu.to_f64(), self.sigma.to_f64());
+        let r = mu / s;
+        F::from_f64(0.5 * r * r + s.ln_())
+    }
+    fn log_base(&self, x: F) -> F {
+        if x.is_nan_() {
+            return x;
+        }
+        if !self.in_support(x) {
+            return F::NEG_INFINITY;
+        }
+        F::from_f64(-x.to_f64().ln_() - LN_SQRT_2PI)
+    }
+    fn in_support(&self, x: F) -> bool {
+        x > F::ZERO && x < F::INFINITY
+    }
+    fn ln_pdf(&self, x: F) -> F {
+        F::from_f64(ln_pdf_f64(self.mu.to_f64(), self.sigma.to_f64(), x.to_f64()))
+    }
+    fn kernel(&self) -> LogNormalKernel<F> {
+        let s = self.sigma.to_f64();
+        LogNormalKernel {
+            dist: *self,
+            mu: self.mu,
+            inv_sigma: F::from_f64(1.0 / s),
+            c: F::from_f64(-s.ln_() - LN_SQRT_2PI),
+        }
+    }
+}
+
+/// Precomputed-constant kernel of [`LogNormal`]: `c − ½((ln x − μ)/σ)² − ln x`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LogNormalKernel<F> {
+    dist: LogNormal<F>,
+    mu: F,
+    inv_sigma: F,
+    c: F,
+}
+
+impl<F: Float> Kernel<F> for LogNormalKernel<F> {
+    #[inline(always)]
+    fn eval(&self, x: F) -> F {
+        if !(x > F::ZERO && x < F::INFINITY) {
+            return self.dist.ln_pdf(x);
+        }
+        let y = x.ln_();
+        let z = (y - self.mu) * self.inv_sigma;
+        self.c - F::HALF * z * z - y
+    }
+}

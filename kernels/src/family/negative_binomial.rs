@@ -1,0 +1,150 @@
+//! NegativeBinomial(r, p): `ln Γ(k+r) − ln k! − ln Γ(r) + r ln p + k ln(1−p)`.
+
+use super::{ExpFam, Kernel, SuffStats};
+use crate::error::{positive, probability};
+use crate::math::{LN_2PI, bd0, dbinom_raw, is_whole, lgamma, ln_factorial, stirlerr};
+use crate::{Float, ParamError};
+
+/// The negative binomial distribution of the number of failures k before the r-th
+/// success, with `r` > 0 (real) and success probability `p` (0 < p <= 1).
+/// Support: k = 0, 1, 2, … An exponential family for fixed `r`.
+///
+/// η = ln(1 − p), T(k) = k, A = −r ln p, log h = ln Γ(k + r) − ln k! − ln Γ(r).
+///
+/// The reference path is `ln(r/(r+k)) + dbinom_raw(r, k+r, p, 1−p)` (Loader).
+///
+/// ```
+/// use expfam_kernels::{ExpFam, NegativeBinomial};
+/// let d = NegativeBinomial::new(1.0, 0.5f64).unwrap(); // geometric
+/// assert!((d.ln_pmf(2) - 0.125f64.ln()).abs() < 1e-15);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NegativeBinomial<F> {
+    r: F,
+    p: F,
+}
+
+impl<F: Float> NegativeBinomial<F> {
+    /// Validates `r` (finite, > 0) and `p` (in (0, 1]).
+    pub fn new(r: F, p: F) -> Result<Self, ParamError> {
+        Ok(NegativeBinomial {
+            r: positive("r", r)?,
+            p: probability("p", p, true)?,
+        })
+    }
+    /// The number of successes r.
+    pub fn r(&self) -> F {
+        self.r
+    }
+    /// The success probability.
+    pub fn p(&self) -> F {
+        self.p
+    }
+    /// The log-probability of `k` failures before the r-th success.
+    pub fn ln_pmf(&self, k: u64) -> F {
+        F::from_f64(ln_pmf_f64(self.r.to_f64(), self.p.to_f64(), k as f64))
+    }
+}
+
+fn ln_pmf_f64(r: f64, p: f64, x: f64) -> f64 {
+    if x.is_nan() {
+        return x;
+    }
+    if !(x >= 0.0 && is_whole(x)) {
+        return f64::NEG_INFINITY;
+    }
+    if p == 1.0 {
+        return if x == 0.0 { 0.0 } else { f64::NEG_INFINITY };
+    }
+    if x == 0.0 {
+        return r * p.ln_();
+    }
+    (r / (r + x)).ln_() + dbinom_raw(r, x + r, p, 1.0 - p)
+}
+
+impl<F: Float> ExpFam<F, 1> for NegativeBinomial<F> {
+    type Kernel = NegativeBinomialKernel<F>;
+
+    fn natural(&self) -> [F; 1] {
+        [F::from_f64((-self.p.to_f64()).ln_1p_())]
+    }
+    fn suff_stat(&self, x: F) -> [F; 1] {
+        [x]
+    }
+    fn log_partition(&self) -> F {
+        F::from_f64(-self.r.to_f64() * self.p.to_f64().ln_())
+    }
+    fn log_base(&self, x: F) -> F {
+        if x.is_nan_() {
+            return x;
+        }
+        if !self.in_support(x) {
+            return F::NEG_INFINITY;
+        }
+        let (r, k) = (self.r.to_f64(), x.to_f64());
+        F::from_f64(lgamma(k + r) - ln_factorial(k) - lgamma(r))
+    }
+    fn in_support(&self, x: F) -> bool {
+        x >= F::ZERO && is_whole(x)
+    }
+    fn ln_pdf(&self, x: F) -> F {
+        F::from_f64(ln_pmf_f64(self.r.to_f64(), self.p.to_f64(), x.to_f64()))
+    }
+    fn kernel(&self) -> NegativeBinomialKernel<F> {
+        let (r, p) = (self.r.to_f64(), self.p.to_f64());
+        NegativeBinomialKernel {
+            dist: *self,
+            r: self.r,
+            p: self.p,
+            q: F::from_f64(1.0 - p),
+            ln_r: F::from_f64(r.ln_()),
+            at_zero: F::from_f64(r * p.ln_()),
+            c_saddle: F::from_f64(-stirlerr(r) - 0.5 * (LN_2PI + r.ln_())),
+            degenerate: p == 1.0,
+        }
+    }
+    fn fixed(&self) -> F {
+        self.r
+    }
+    fn log_likelihood(&self, s: &SuffStats<F, 1>) -> F {
+        super::mean_form_log_likelihood(self, s, |sum_k, n| {
+            let (r, p) = (self.r.to_f64(), self.p.to_f64());
+            super::xlogy(sum_k, (-p).ln_1p_()) + n * r * p.ln_()
+        })
+    }
+}
+
+/// Precomputed-constant kernel of [`NegativeBinomial`]: with `m = k + r`, the
+/// saddle-point form `ln r − ln m + stirlerr(m) − stirlerr(r) − stirlerr(k)
+/// − bd0(r, mp) − bd0(k, mq) − ½ ln(2π r k / m)`, accurate for every r and k
+/// (the raw `ln Γ(k+r) − ln k!` cancels catastrophically for large k).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NegativeBinomialKernel<F> {
+    dist: NegativeBinomial<F>,
+    r: F,
+    p: F,
+    q: F,
+    ln_r: F,
+    at_zero: F,
+    c_saddle: F,
+    degenerate: bool,
+}
+
+impl<F: Float> Kernel<F> for NegativeBinomialKernel<F> {
+    #[inline(always)]
+    fn eval(&self, x: F) -> F {
+        if !(x > F::ZERO && x <= F::MAX_EXACT_INT && x.floor_() == x) || self.degenerate {
+            if x == F::ZERO && !self.degenerate {
+                return self.at_zero;
+            }
+            return self.dist.ln_pdf(x);
+        }
+        let m = x + self.r;
+        let ln_m = m.ln_();
+        self.ln_r - ln_m + self.c_saddle + stirlerr(m)
+            - stirlerr(x)
+            - bd0(self.r, m * self.p)
+            - bd0(x, m * self.q)
+            - F::HALF * (x.ln_() - ln_m)
+    }
+}

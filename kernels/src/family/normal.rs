@@ -1,0 +1,101 @@
+//! Normal(mu, sigma): `−½((x−μ)/σ)² − ln σ − ln √(2π)`.
+
+use super::{ExpFam, Kernel};
+use crate::error::{finite, positive};
+use crate::math::LN_SQRT_2PI;
+use crate::{Float, ParamError};
+
+/// The normal distribution with mean `mu` (finite) and standard deviation `sigma`
+/// (finite, > 0). Support: ℝ.
+///
+/// η = (μ/σ², −1/(2σ²)), T(x) = (x, x²), A = μ²/(2σ²) + ln σ, log h = −ln √(2π).
+///
+/// ```
+/// use expfam_kernels::{ExpFam, Normal};
+/// let d = Normal::new(0.0, 1.0f64).unwrap();
+/// assert!((d.ln_pdf(0.0) + 0.9189385332046727).abs() < 1e-16);
+/// assert!(Normal::new(0.0, 0.0f64).is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Normal<F> {
+    mu: F,
+    sigma: F,
+}
+
+impl<F: Float> Normal<F> {
+    /// Validates `mu` (finite) and `sigma` (finite, > 0).
+    pub fn new(mu: F, sigma: F) -> Result<Self, ParamError> {
+        Ok(Normal {
+            mu: finite("mu", mu)?,
+            sigma: positive("sigma", sigma)?,
+        })
+    }
+    /// The mean.
+    pub fn mu(&self) -> F {
+        self.mu
+    }
+    /// The standard deviation.
+    pub fn sigma(&self) -> F {
+        self.sigma
+    }
+}
+
+fn ln_pdf_f64(mu: f64, sigma: f64, x: f64) -> f64 {
+    let z = (x - mu) / sigma;
+    -0.5 * z * z - sigma.ln_() - LN_SQRT_2PI
+}
+
+impl<F: Float> ExpFam<F, 2> for Normal<F> {
+    type Kernel = NormalKernel<F>;
+
+    fn natural(&self) -> [F; 2] {
+        let (mu, s) = (self.mu.to_f64(), self.sigma.to_f64());
+        let v = s * s;
+        [F::from_f64(mu / v), F::from_f64(-0.5 / v)]
+    }
+    fn suff_stat(&self, x: F) -> [F; 2] {
+        [x, x * x]
+    }
+    fn log_partition(&self) -> F {
+        let (mu, s) = (self.mu.to_f64(), self.sigma.to_f64());
+        let r = mu / s;
+        F::from_f64(0.5 * r * r + s.ln_())
+    }
+    fn log_base(&self, x: F) -> F {
+        if x.is_nan_() {
+            x
+        } else {
+            F::from_f64(-LN_SQRT_2PI)
+        }
+    }
+    fn in_support(&self, x: F) -> bool {
+        x.is_finite_()
+    }
+    fn ln_pdf(&self, x: F) -> F {
+        F::from_f64(ln_pdf_f64(self.mu.to_f64(), self.sigma.to_f64(), x.to_f64()))
+    }
+    fn kernel(&self) -> NormalKernel<F> {
+        let s = self.sigma.to_f64();
+        NormalKernel {
+            mu: self.mu,
+            inv_sigma: F::from_f64(1.0 / s),
+            c: F::from_f64(-s.ln_() - LN_SQRT_2PI),
+        }
+    }
+}
+
+/// Precomputed-constant kernel of [`Normal`]: `c − ½ ((x − μ)·(1/σ))²`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NormalKernel<F> {
+    mu: F,
+    inv_sigma: F,
+    c: F,
+}
+
+impl<F: Float> Kernel<F> for NormalKernel<F> {
+    #[inline(always)]
+    fn eval(&self, x: F) -> F {
+        let z = (x - self.mu) * self.inv_sigma;
+        self.c - F::HALF * z * z
+    }
+}

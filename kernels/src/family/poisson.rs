@@ -1,0 +1,151 @@
+//! Poisson(lambda): `k ln λ − λ − ln k!`, k = 0, 1, 2, …
+
+use super::{ExpFam, Kernel, SuffStats};
+use crate::error::finite;
+use crate::math::{LN_2PI, bd0, dpois_raw, is_whole, ln_factorial, stirlerr};
+use crate::{Float, ParamError};
+
+/// Rates above this use the saddle-point kernel form.
+const SADDLE_RATE: f64 = 16.0;
+
+/// The Poisson distribution with rate `lambda` (finite, >= 0; 0 is the point mass at 0).
+/// Support: k = 0, 1, 2, … (any other x, non-integers included, gives −∞).
+///
+/// η = ln λ, T(k) = k, A = λ, log h = −ln k!.
+///
+/// The reference path is Loader's `−½ ln(2πk) − stirlerr(k) − bd0(k, λ)`, which keeps
+/// full precision at λ = 1e6 and beyond.
+///
+/// ```
+/// use expfam_kernels::{ExpFam, Poisson};
+/// let d = Poisson::new(2.0f64).unwrap();
+/// assert!((d.ln_pmf(3) - (3.0 * 2f64.ln() - 2.0 - 6f64.ln())).abs() < 1e-15);
+/// assert_eq!(d.ln_pdf(1.5), f64::NEG_INFINITY);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Poisson<F> {
+    lambda: F,
+}
+
+impl<F: Float> Poisson<F> {
+    /// Validates `lambda` (finite, >= 0).
+    pub fn new(lambda: F) -> Result<Self, ParamError> {
+        let lambda = finite("lambda", lambda)?;
+        if !(lambda >= F::ZERO) {
+            return Err(ParamError::OutOfRange {
+                param: "lambda",
+                value: lambda.to_f64(),
+                requirement: "must be >= 0",
+            });
+        }
+        Ok(Poisson { lambda })
+    }
+    /// The rate λ.
+    pub fn lambda(&self) -> F {
+        self.lambda
+    }
+    /// The log-probability of the count `k`.
+    pub fn ln_pmf(&self, k: u64) -> F {
+        F::from_f64(ln_pmf_f64(self.lambda.to_f64(), k as f64))
+    }
+}
+
+fn ln_pmf_f64(lambda: f64, x: f64) -> f64 {
+    if x.is_nan() {
+        return x;
+    }
+    if !(x >= 0.0 && is_whole(x)) {
+        return f64::NEG_INFINITY;
+    }
+    dpois_raw(x, lambda)
+}
+
+impl<F: Float> ExpFam<F, 1> for Poisson<F> {
+    type Kernel = PoissonKernel<F>;
+
+    fn natural(&self) -> [F; 1] {
+        [F::from_f64(self.lambda.to_f64().ln_())]
+    }
+    fn suff_stat(&self, x: F) -> [F; 1] {
+        [x]
+    }
+    fn log_partition(&self) -> F {
+        self.lambda
+    }
+    fn log_base(&self, x: F) -> F {
+        if x.is_nan_() {
+            return x;
+        }
+        if !self.in_support(x) {
+            return F::NEG_INFINITY;
+        }
+        F::from_f64(-ln_factorial(x.to_f64()))
+    }
+    fn in_support(&self, x: F) -> bool {
+        x >= F::ZERO && is_whole(x)
+    }
+    fn ln_pdf(&self, x: F) -> F {
+        F::from_f64(ln_pmf_f64(self.lambda.to_f64(), x.to_f64()))
+    }
+    fn kernel(&self) -> PoissonKernel<F> {
+        let l = self.lambda.to_f64();
+        PoissonKernel {
+            dist: *self,
+            lambda: self.lambda,
+            ln_lambda: F::from_f64(l.ln_()),
+            mode: if l == 0.0 {
+                CountMode::Reference
+            } else if l > SADDLE_RATE {
+                CountMode::Saddle
+            } else {
+                CountMode::Direct
+            },
+        }
+    }
+    fn log_likelihood(&self, s: &SuffStats<F, 1>) -> F {
+        super::mean_form_log_likelihood(self, s, |sum_k, n| {
+            let l = self.lambda.to_f64();
+            let t = if sum_k == 0.0 { 0.0 } else { sum_k * l.ln_() };
+            t - n * l
+        })
+    }
+}
+
+/// How a count kernel evaluates: the raw form for small parameters, the saddle-point
+/// form for large ones, or always the reference path (degenerate parameters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CountMode {
+    Direct,
+    Saddle,
+    Reference,
+}
+
+/// Precomputed-constant kernel of [`Poisson`]: `k ln λ − λ − ln k!` for λ <= 16,
+/// `−½ ln(2πk) − stirlerr(k) − bd0(k, λ)` above.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PoissonKernel<F> {
+    dist: Poisson<F>,
+    lambda: F,
+    ln_lambda: F,
+    mode: CountMode,
+}
+
+impl<F: Float> Kernel<F> for PoissonKernel<F> {
+    #[inline(always)]
+    fn eval(&self, x: F) -> F {
+        if !(x >= F::ZERO && x <= F::MAX_EXACT_INT && x.floor_() == x)
+            || self.mode == CountMode::Reference
+        {
+            return self.dist.ln_pdf(x);
+        }
+        match self.mode {
+            CountMode::Direct => x * self.ln_lambda - self.lambda - ln_factorial(x),
+            _ => {
+                if x == F::ZERO {
+                    return -self.lambda;
+                }
+                -F::HALF * (F::from_f64(LN_2PI) + x.ln_()) - stirlerr(x) - bd0(x, self.lambda)
+            }
+        }
+    }
+}

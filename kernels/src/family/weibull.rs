@@ -1,0 +1,136 @@
+//! Weibull(k, lambda): `ln(k/λ) + (k−1) ln(x/λ) − (x/λ)^k`, x >= 0.
+
+use super::{ExpFam, Kernel};
+use crate::error::positive;
+use crate::{Float, ParamError};
+
+/// The Weibull distribution with shape `k` and scale `lambda` (both finite, > 0).
+/// Support: x >= 0; at x = 0 the limit (+∞ if k < 1, −ln λ if k = 1, −∞ if k > 1).
+/// An exponential family for fixed `k` (reported by [`ExpFam::fixed`]).
+///
+/// η = −λ^(−k), T(x) = x^k, A = k ln λ, log h = ln k + (k − 1) ln x.
+///
+/// ```
+/// use expfam_kernels::{ExpFam, Weibull};
+/// let d = Weibull::new(1.0, 2.0f64).unwrap();
+/// assert!((d.ln_pdf(2.0) - (-1.0 - 2f64.ln())).abs() < 1e-15);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weibull<F> {
+    k: F,
+    lambda: F,
+}
+
+impl<F: Float> Weibull<F> {
+    /// Validates `k` and `lambda` (both finite, > 0).
+    pub fn new(k: F, lambda: F) -> Result<Self, ParamError> {
+        Ok(Weibull {
+            k: positive("k", k)?,
+            lambda: positive("lambda", lambda)?,
+        })
+    }
+    /// The shape k.
+    pub fn k(&self) -> F {
+        self.k
+    }
+    /// The scale λ.
+    pub fn lambda(&self) -> F {
+        self.lambda
+    }
+}
+
+fn ln_pdf_f64(k: f64, lambda: f64, x: f64) -> f64 {
+    if x.is_nan() {
+        return x;
+    }
+    if x < 0.0 || x == f64::INFINITY {
+        return f64::NEG_INFINITY;
+    }
+    if x == 0.0 {
+        return if k < 1.0 {
+            f64::INFINITY
+        } else if k == 1.0 {
+            -lambda.ln_()
+        } else {
+            f64::NEG_INFINITY
+        };
+    }
+    let y = x / lambda;
+    let (ln_y, yk) = if y > 1e-300 && y < f64::INFINITY {
+        (y.ln_(), y.powf_(k))
+    } else {
+        let l = x.ln_() - lambda.ln_();
+        (l, (k * l).exp_())
+    };
+    k.ln_() - lambda.ln_() + (k - 1.0) * ln_y - yk
+}
+
+impl<F: Float> ExpFam<F, 1> for Weibull<F> {
+    type Kernel = WeibullKernel<F>;
+
+    fn natural(&self) -> [F; 1] {
+        let (k, l) = (self.k.to_f64(), self.lambda.to_f64());
+        [F::from_f64(-(-k * l.ln_()).exp_())]
+    }
+    fn suff_stat(&self, x: F) -> [F; 1] {
+        [F::from_f64(x.to_f64().powf_(self.k.to_f64()))]
+    }
+    fn log_partition(&self) -> F {
+        F::from_f64(self.k.to_f64() * self.lambda.to_f64().ln_())
+    }
+    fn log_base(&self, x: F) -> F {
+        if x.is_nan_() {
+            return x;
+        }
+        if !self.in_support(x) {
+            return F::NEG_INFINITY;
+        }
+        let k = self.k.to_f64();
+        if k == 1.0 {
+            return F::ZERO;
+        }
+        F::from_f64(k.ln_() + (k - 1.0) * x.to_f64().ln_())
+    }
+    fn in_support(&self, x: F) -> bool {
+        x >= F::ZERO && x < F::INFINITY
+    }
+    fn ln_pdf(&self, x: F) -> F {
+        F::from_f64(ln_pdf_f64(self.k.to_f64(), self.lambda.to_f64(), x.to_f64()))
+    }
+    fn kernel(&self) -> WeibullKernel<F> {
+        let (k, l) = (self.k.to_f64(), self.lambda.to_f64());
+        WeibullKernel {
+            dist: *self,
+            k: self.k,
+            km1: F::from_f64(k - 1.0),
+            inv_lambda: F::from_f64(1.0 / l),
+            c: F::from_f64(k.ln_() - l.ln_()),
+        }
+    }
+    fn fixed(&self) -> F {
+        self.k
+    }
+}
+
+/// Precomputed-constant kernel of [`Weibull`]: with `l = ln(x/λ)`,
+/// `c + (k−1) l − e^{k l}`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WeibullKernel<F> {
+    dist: Weibull<F>,
+    k: F,
+    km1: F,
+    inv_lambda: F,
+    c: F,
+}
+
+impl<F: Float> Kernel<F> for WeibullKernel<F> {
+    #[inline(always)]
+    fn eval(&self, x: F) -> F {
+        let y = x * self.inv_lambda;
+        if !(y > F::ZERO && y < F::INFINITY) {
+            return self.dist.ln_pdf(x);
+        }
+        let l = y.ln_();
+        self.c + self.km1 * l - (self.k * l).exp_()
+    }
+}
