@@ -78,7 +78,7 @@ macro_rules! dists {
         /// The kernel of a [`Dist`].
         #[derive(Debug, Clone, Copy, PartialEq)]
         #[non_exhaustive]
-        pub enum DistKernel<F> {
+        pub enum DistKernel<F: Float> {
             $(
                 #[doc = concat!("Kernel of `", $name, "`")]
                 $variant($kernel),

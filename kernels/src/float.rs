@@ -53,8 +53,21 @@ pub trait Float:
     const MAX_EXACT_INT: Self;
     /// Machine epsilon.
     const EPSILON: Self;
+    /// The smallest positive normal number.
+    const MIN_POSITIVE: Self;
     /// Short name, `"f32"` or `"f64"`.
     const NAME: &'static str;
+
+    /// The type the precomputed-constant kernels compute in. `f64` for `f64`. For `f32`
+    /// it is `f64` too (inputs and outputs stay `f32`; one rounding at the end keeps
+    /// f32 results within 1e-6 of the reference where raw f32 arithmetic would lose up
+    /// to 3e-5 to cancellation), except with the `f32-native` feature or on 32-bit ARM
+    /// and RISC-V, whose FPUs have no `f64`: there it is `f32`.
+    type Calc: Float;
+    /// Widens (or keeps) `self` to the computation type.
+    fn to_calc(self) -> Self::Calc;
+    /// Rounds a computed value back.
+    fn from_calc(v: Self::Calc) -> Self;
 
     /// Conversion from `f64`, rounding to nearest.
     fn from_f64(v: f64) -> Self;
@@ -83,7 +96,7 @@ pub trait Float:
 }
 
 macro_rules! impl_float {
-    ($t:ty, $name:literal, $ln:path, $ln1p:path, $exp:path, $sqrt:path, $floor:path,
+    ($t:ty, $calc:ty, $name:literal, $ln:path, $ln1p:path, $exp:path, $sqrt:path, $floor:path,
      $fabs:path, $pow:path, $lgamma:path, $maxint:expr) => {
         impl Float for $t {
             const ZERO: Self = 0.0;
@@ -94,7 +107,18 @@ macro_rules! impl_float {
             const NAN: Self = <$t>::NAN;
             const MAX_EXACT_INT: Self = $maxint;
             const EPSILON: Self = <$t>::EPSILON;
+            const MIN_POSITIVE: Self = <$t>::MIN_POSITIVE;
             const NAME: &'static str = $name;
+            type Calc = $calc;
+
+            #[inline(always)]
+            fn to_calc(self) -> $calc {
+                self as $calc
+            }
+            #[inline(always)]
+            fn from_calc(v: $calc) -> Self {
+                v as $t
+            }
 
             #[inline(always)]
             fn from_f64(v: f64) -> Self {
@@ -150,6 +174,7 @@ macro_rules! impl_float {
 
 impl_float!(
     f64,
+    f64,
     "f64",
     libm::log,
     libm::log1p,
@@ -161,8 +186,16 @@ impl_float!(
     libm::lgamma,
     9_007_199_254_740_992.0
 );
+/// What `f32` kernels compute in: see [`Float::Calc`].
+#[cfg(not(any(feature = "f32-native", target_arch = "arm", target_arch = "riscv32")))]
+type F32Calc = f64;
+/// What `f32` kernels compute in: see [`Float::Calc`].
+#[cfg(any(feature = "f32-native", target_arch = "arm", target_arch = "riscv32"))]
+type F32Calc = f32;
+
 impl_float!(
     f32,
+    F32Calc,
     "f32",
     libm::logf,
     libm::log1pf,

@@ -80,8 +80,8 @@ impl<F: Float> ExpFam<F, 1> for Bernoulli<F> {
     fn kernel(&self) -> BernoulliKernel<F> {
         let p = self.p.to_f64();
         BernoulliKernel {
-            ln_p: F::from_f64(p.ln_()),
-            ln_q: F::from_f64((-p).ln_1p_()),
+            ln_p: F::Calc::from_f64(p.ln_()),
+            ln_q: F::Calc::from_f64((-p).ln_1p_()),
         }
     }
     fn log_likelihood(&self, s: &SuffStats<F, 1>) -> F {
@@ -94,18 +94,18 @@ impl<F: Float> ExpFam<F, 1> for Bernoulli<F> {
 
 /// Precomputed-constant kernel of [`Bernoulli`]: a select between `ln p` and `ln(1−p)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BernoulliKernel<F> {
-    ln_p: F,
-    ln_q: F,
+pub struct BernoulliKernel<F: Float> {
+    ln_p: F::Calc,
+    ln_q: F::Calc,
 }
 
 impl<F: Float> Kernel<F> for BernoulliKernel<F> {
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         if x == F::ONE {
-            self.ln_p
+            F::from_calc(self.ln_p)
         } else if x == F::ZERO {
-            self.ln_q
+            F::from_calc(self.ln_q)
         } else if x.is_nan_() {
             x
         } else {

@@ -126,11 +126,11 @@ impl<F: Float> ExpFam<F, 2> for Beta<F> {
         };
         BetaKernel {
             dist: *self,
-            am1: F::from_f64(am1),
-            bm1: F::from_f64(bm1),
-            inv_m: F::from_f64(inv_m),
-            inv_1m: F::from_f64(inv_1m),
-            c: F::from_f64(c),
+            am1: F::Calc::from_f64(am1),
+            bm1: F::Calc::from_f64(bm1),
+            inv_m: F::Calc::from_f64(inv_m),
+            inv_1m: F::Calc::from_f64(inv_1m),
+            c: F::Calc::from_f64(c),
             centred,
         }
     }
@@ -141,13 +141,13 @@ impl<F: Float> ExpFam<F, 2> for Beta<F> {
 /// `(α−1)(ln u − (u−1)) + (β−1)(ln v − (v−1)) + ln p(mode)`, `u = x/m`,
 /// `v = (1−x)/(1−m)` (the linear terms cancel exactly at the mode `m`).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BetaKernel<F> {
+pub struct BetaKernel<F: Float> {
     dist: Beta<F>,
-    am1: F,
-    bm1: F,
-    inv_m: F,
-    inv_1m: F,
-    c: F,
+    am1: F::Calc,
+    bm1: F::Calc,
+    inv_m: F::Calc,
+    inv_1m: F::Calc,
+    c: F::Calc,
     centred: bool,
 }
 
@@ -157,12 +157,13 @@ impl<F: Float> Kernel<F> for BetaKernel<F> {
         if !(x > F::ZERO && x < F::ONE) {
             return self.dist.ln_pdf(x);
         }
-        if self.centred {
+        let x = x.to_calc();
+        F::from_calc(if self.centred {
             self.am1 * ln_ratio_m1(x * self.inv_m)
-                + self.bm1 * ln_ratio_m1((F::ONE - x) * self.inv_1m)
+                + self.bm1 * ln_ratio_m1((F::Calc::ONE - x) * self.inv_1m)
                 + self.c
         } else {
             self.am1 * x.ln_() + self.bm1 * (-x).ln_1p_() + self.c
-        }
+        })
     }
 }

@@ -116,15 +116,15 @@ impl<F: Float> ExpFam<F, 1> for Binomial<F> {
         };
         BinomialKernel {
             dist: *self,
-            n: self.n,
-            np: F::from_f64(n * p),
-            nq: F::from_f64(n * q),
-            ln_p: F::from_f64(p.ln_()),
-            ln_q: F::from_f64((-p).ln_1p_()),
-            ln_fact_n: F::from_f64(ln_factorial(n)),
-            c_saddle: F::from_f64(stirlerr(n) - 0.5 * (LN_2PI - n.ln_())),
-            at_zero: F::from_f64(dbinom_raw(0.0, n, p, q)),
-            at_n: F::from_f64(dbinom_raw(n, n, p, q)),
+            n: self.n.to_calc(),
+            np: F::Calc::from_f64(n * p),
+            nq: F::Calc::from_f64(n * q),
+            ln_p: F::Calc::from_f64(p.ln_()),
+            ln_q: F::Calc::from_f64((-p).ln_1p_()),
+            ln_fact_n: F::Calc::from_f64(ln_factorial(n)),
+            c_saddle: F::Calc::from_f64(stirlerr(n) - 0.5 * (LN_2PI - n.ln_())),
+            at_zero: F::Calc::from_f64(dbinom_raw(0.0, n, p, q)),
+            at_n: F::Calc::from_f64(dbinom_raw(n, n, p, q)),
             mode,
         }
     }
@@ -144,35 +144,38 @@ impl<F: Float> ExpFam<F, 1> for Binomial<F> {
 /// saddle-point form `stirlerr(n) − stirlerr(k) − stirlerr(n−k) − bd0(k, np)
 /// − bd0(n−k, nq) − ½ ln(2πk(n−k)/n)`; the end points are precomputed.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BinomialKernel<F> {
+pub struct BinomialKernel<F: Float> {
     dist: Binomial<F>,
-    n: F,
-    np: F,
-    nq: F,
-    ln_p: F,
-    ln_q: F,
-    ln_fact_n: F,
-    c_saddle: F,
-    at_zero: F,
-    at_n: F,
+    n: F::Calc,
+    np: F::Calc,
+    nq: F::Calc,
+    ln_p: F::Calc,
+    ln_q: F::Calc,
+    ln_fact_n: F::Calc,
+    c_saddle: F::Calc,
+    at_zero: F::Calc,
+    at_n: F::Calc,
     mode: CountMode,
 }
 
 impl<F: Float> Kernel<F> for BinomialKernel<F> {
     #[inline(always)]
     fn eval(&self, x: F) -> F {
-        if !(x >= F::ZERO && x <= self.n && x.floor_() == x) || self.mode == CountMode::Reference
+        let xf = x;
+        let x = x.to_calc();
+        if !(x >= F::Calc::ZERO && x <= self.n && x.floor_() == x)
+            || self.mode == CountMode::Reference
         {
-            return self.dist.ln_pdf(x);
+            return self.dist.ln_pdf(xf);
         }
-        if x == F::ZERO {
-            return self.at_zero;
+        if x == F::Calc::ZERO {
+            return F::from_calc(self.at_zero);
         }
         if x == self.n {
-            return self.at_n;
+            return F::from_calc(self.at_n);
         }
         let nmx = self.n - x;
-        match self.mode {
+        F::from_calc(match self.mode {
             CountMode::Direct => {
                 self.ln_fact_n - ln_factorial(x) - ln_factorial(nmx)
                     + x * self.ln_p
@@ -184,8 +187,8 @@ impl<F: Float> Kernel<F> for BinomialKernel<F> {
                     - stirlerr(nmx)
                     - bd0(x, self.np)
                     - bd0(nmx, self.nq)
-                    - F::HALF * (x.ln_() + nmx.ln_())
+                    - F::Calc::HALF * (x.ln_() + nmx.ln_())
             }
-        }
+        })
     }
 }

@@ -71,17 +71,17 @@ impl<F: Float> ExpFam<F, 1> for Exponential<F> {
     }
     fn kernel(&self) -> ExponentialKernel<F> {
         ExponentialKernel {
-            rate: self.rate,
-            ln_rate: F::from_f64(self.rate.to_f64().ln_()),
+            rate: self.rate.to_calc(),
+            ln_rate: F::Calc::from_f64(self.rate.to_f64().ln_()),
         }
     }
 }
 
 /// Precomputed-constant kernel of [`Exponential`]: `ln λ − λx`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ExponentialKernel<F> {
-    rate: F,
-    ln_rate: F,
+pub struct ExponentialKernel<F: Float> {
+    rate: F::Calc,
+    ln_rate: F::Calc,
 }
 
 impl<F: Float> Kernel<F> for ExponentialKernel<F> {
@@ -91,6 +91,6 @@ impl<F: Float> Kernel<F> for ExponentialKernel<F> {
             return F::NEG_INFINITY;
         }
         // NaN propagates through the arithmetic.
-        self.ln_rate - self.rate * x
+        F::from_calc(self.ln_rate - self.rate * x.to_calc())
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{ExpFam, Kernel};
 use crate::error::positive;
-use crate::math::{dpois_raw, lgamma, ln_ratio_m1};
+use crate::math::{dpois_raw, lgamma, ln_ratio_m1, ln1pmx};
 use crate::{Float, ParamError};
 
 /// Shapes above this use the centred (mode-relative) kernel form.
@@ -75,10 +75,13 @@ pub(crate) fn gamma_ln_pdf_f64(a: f64, rate: f64, x: f64) -> f64 {
         // subnormal or zero.
         return (a - 1.0) * (rate.ln_() + x.ln_()) - y + rate.ln_() - lgamma(a);
     }
+    // y carries the rounding of b·x, and the density's sensitivity to y is
+    // (a−1)/y − 1 (~√a near the mode): add back the exact residual of the product.
+    let dy = libm::fma(rate, x, -y);
     if a < 1.0 {
-        dpois_raw(a, y) + a.ln_() - x.ln_()
+        dpois_raw(a, y) + (a / y - 1.0) * dy + a.ln_() - x.ln_()
     } else {
-        dpois_raw(a - 1.0, y) + rate.ln_()
+        dpois_raw(a - 1.0, y) + ((a - 1.0) / y - 1.0) * dy + rate.ln_()
     }
 }
 
@@ -119,18 +122,24 @@ impl<F: Float> ExpFam<F, 2> for Gamma<F> {
         let b = self.rate.to_f64();
         let am1 = a - 1.0;
         let centred = a > CENTRED_SHAPE;
+        // The mode m = (a−1)/b as a double-double mh + ml, so that x − mh is exact near
+        // the mode and t = (x − m)/m keeps full relative precision.
+        let mh = am1 / b;
+        let ml = libm::fma(-mh, b, am1) / b;
         let c = if centred {
-            // The log-density at the mode; the centred form adds am1·(ln u − (u − 1)).
-            gamma_ln_pdf_f64(a, b, am1 / b)
+            // The log-density at the mode; the centred form adds (a−1)·(ln(1+t) − t).
+            gamma_ln_pdf_f64(a, b, mh)
         } else {
             b.ln_() - lgamma(a)
         };
         GammaKernel {
             dist: *self,
-            rate: self.rate,
-            am1: F::from_f64(am1),
-            inv_am1: F::from_f64(if centred { 1.0 / am1 } else { 0.0 }),
-            c: F::from_f64(c),
+            rate: self.rate.to_calc(),
+            am1: F::Calc::from_f64(am1),
+            mode_hi: F::Calc::from_f64(mh),
+            mode_lo: F::Calc::from_f64(ml),
+            inv_mode: F::Calc::from_f64(if centred { b / am1 } else { 0.0 }),
+            c: F::Calc::from_f64(c),
             centred,
         }
     }
@@ -139,29 +148,41 @@ impl<F: Float> ExpFam<F, 2> for Gamma<F> {
 /// Precomputed-constant kernel of [`Gamma`] (and [`ChiSquared`](super::ChiSquared)).
 ///
 /// With `y = bx`: `(a−1) ln y − y + c` for moderate shapes; for shape > 16 the centred
-/// form `(a−1)(ln u − (u−1)) + ln p(mode)` with `u = y/(a−1)`, which keeps 1e-13
-/// accuracy where the terms of the raw form are 1e5 times larger than their sum.
+/// form `(a−1)(ln(1+t) − t) + ln p(mode)` with `t = (x − m)/m` and the mode `m` held as
+/// a double-double, which keeps 1e-13 accuracy where the terms of the raw form are 1e5
+/// times larger than their sum.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct GammaKernel<F> {
+pub struct GammaKernel<F: Float> {
     dist: Gamma<F>,
-    rate: F,
-    am1: F,
-    inv_am1: F,
-    c: F,
+    rate: F::Calc,
+    am1: F::Calc,
+    mode_hi: F::Calc,
+    mode_lo: F::Calc,
+    inv_mode: F::Calc,
+    c: F::Calc,
     centred: bool,
 }
 
 impl<F: Float> Kernel<F> for GammaKernel<F> {
     #[inline(always)]
     fn eval(&self, x: F) -> F {
-        let y = x * self.rate;
-        if !(y > F::ZERO && y < F::INFINITY) {
+        let xc = x.to_calc();
+        let y = xc * self.rate;
+        if !(y > F::Calc::ZERO && y < F::Calc::INFINITY) {
             return self.dist.ln_pdf(x);
         }
         if self.centred {
-            self.am1 * ln_ratio_m1(y * self.inv_am1) + self.c
+            let t = ((xc - self.mode_hi) - self.mode_lo) * self.inv_mode;
+            if t.abs_() <= F::Calc::HALF {
+                return F::from_calc(self.am1 * ln1pmx(t) + self.c);
+            }
+            let u = xc * self.inv_mode;
+            if !(u > F::Calc::MIN_POSITIVE) {
+                return self.dist.ln_pdf(x);
+            }
+            F::from_calc(self.am1 * ln_ratio_m1(u) + self.c)
         } else {
-            self.am1 * y.ln_() - y + self.c
+            F::from_calc(self.am1 * y.ln_() - y + self.c)
         }
     }
 }

@@ -81,8 +81,8 @@ impl<F: Float> ExpFam<F, 1> for Geometric<F> {
         let p = self.p.to_f64();
         GeometricKernel {
             dist: *self,
-            ln_p: F::from_f64(p.ln_()),
-            ln_q: F::from_f64((-p).ln_1p_()),
+            ln_p: F::Calc::from_f64(p.ln_()),
+            ln_q: F::Calc::from_f64((-p).ln_1p_()),
         }
     }
     fn log_likelihood(&self, s: &SuffStats<F, 1>) -> F {
@@ -95,10 +95,10 @@ impl<F: Float> ExpFam<F, 1> for Geometric<F> {
 
 /// Precomputed-constant kernel of [`Geometric`]: `k ln(1−p) + ln p`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct GeometricKernel<F> {
+pub struct GeometricKernel<F: Float> {
     dist: Geometric<F>,
-    ln_p: F,
-    ln_q: F,
+    ln_p: F::Calc,
+    ln_q: F::Calc,
 }
 
 impl<F: Float> Kernel<F> for GeometricKernel<F> {
@@ -109,6 +109,6 @@ impl<F: Float> Kernel<F> for GeometricKernel<F> {
             // become NaN.
             return self.dist.ln_pdf(x);
         }
-        x * self.ln_q + self.ln_p
+        F::from_calc(x.to_calc() * self.ln_q + self.ln_p)
     }
 }

@@ -59,7 +59,10 @@ fn ln_pdf_f64(a: f64, b: f64, x: f64) -> f64 {
     if y < 1e-300 {
         return a * b.ln_() - lgamma(a) - (a + 1.0) * x.ln_() - y;
     }
-    dpois_raw(a + 1.0, y) + a.ln_() + (a + 1.0).ln_() - b.ln_()
+    // y carries the rounding of b/x; the density's sensitivity to y is (a+1)/y − 1:
+    // add back the exact residual of the quotient.
+    let dy = libm::fma(-y, x, b) / x;
+    dpois_raw(a + 1.0, y) + ((a + 1.0) / y - 1.0) * dy + a.ln_() + (a + 1.0).ln_() - b.ln_()
 }
 
 impl<F: Float> ExpFam<F, 2> for InverseGamma<F> {
@@ -106,10 +109,10 @@ impl<F: Float> ExpFam<F, 2> for InverseGamma<F> {
         };
         InverseGammaKernel {
             dist: *self,
-            scale: self.scale,
-            ap1: F::from_f64(ap1),
-            inv_ap1: F::from_f64(1.0 / ap1),
-            c: F::from_f64(c),
+            scale: self.scale.to_calc(),
+            ap1: F::Calc::from_f64(ap1),
+            inv_ap1: F::Calc::from_f64(1.0 / ap1),
+            c: F::Calc::from_f64(c),
             centred,
         }
     }
@@ -119,26 +122,31 @@ impl<F: Float> ExpFam<F, 2> for InverseGamma<F> {
 /// `(a+1) ln y − y + c`, or for shape > 16 the centred form
 /// `(a+1)(ln u − (u−1)) + ln p(mode)`, `u = y/(a+1)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct InverseGammaKernel<F> {
+pub struct InverseGammaKernel<F: Float> {
     dist: InverseGamma<F>,
-    scale: F,
-    ap1: F,
-    inv_ap1: F,
-    c: F,
+    scale: F::Calc,
+    ap1: F::Calc,
+    inv_ap1: F::Calc,
+    c: F::Calc,
     centred: bool,
 }
 
 impl<F: Float> Kernel<F> for InverseGammaKernel<F> {
     #[inline(always)]
     fn eval(&self, x: F) -> F {
-        let y = self.scale / x;
-        if !(x > F::ZERO && y > F::ZERO && y < F::INFINITY) {
+        let xc = x.to_calc();
+        let y = self.scale / xc;
+        if !(xc > F::Calc::ZERO && y > F::Calc::ZERO && y < F::Calc::INFINITY) {
             return self.dist.ln_pdf(x);
         }
         if self.centred {
-            self.ap1 * ln_ratio_m1(y * self.inv_ap1) + self.c
+            let u = y * self.inv_ap1;
+            if !(u > F::Calc::MIN_POSITIVE) {
+                return self.dist.ln_pdf(x);
+            }
+            F::from_calc(self.ap1 * ln_ratio_m1(u) + self.c)
         } else {
-            self.ap1 * y.ln_() - y + self.c
+            F::from_calc(self.ap1 * y.ln_() - y + self.c)
         }
     }
 }

@@ -65,9 +65,9 @@ impl<F: Float> ExpFam<F, 1> for Laplace<F> {
     }
     fn kernel(&self) -> LaplaceKernel<F> {
         LaplaceKernel {
-            mu: self.mu,
-            inv_b: F::from_f64(1.0 / self.b.to_f64()),
-            c: F::from_f64(-(2.0 * self.b.to_f64()).ln_()),
+            mu: self.mu.to_calc(),
+            inv_b: F::Calc::from_f64(1.0 / self.b.to_f64()),
+            c: F::Calc::from_f64(-(2.0 * self.b.to_f64()).ln_()),
         }
     }
     fn fixed(&self) -> F {
@@ -77,15 +77,15 @@ impl<F: Float> ExpFam<F, 1> for Laplace<F> {
 
 /// Precomputed-constant kernel of [`Laplace`]: `c − |x − μ|·(1/b)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LaplaceKernel<F> {
-    mu: F,
-    inv_b: F,
-    c: F,
+pub struct LaplaceKernel<F: Float> {
+    mu: F::Calc,
+    inv_b: F::Calc,
+    c: F::Calc,
 }
 
 impl<F: Float> Kernel<F> for LaplaceKernel<F> {
     #[inline(always)]
     fn eval(&self, x: F) -> F {
-        self.c - (x - self.mu).abs_() * self.inv_b
+        F::from_calc(self.c - (x.to_calc() - self.mu).abs_() * self.inv_b)
     }
 }

@@ -89,20 +89,20 @@ impl<F: Float> ExpFam<F, 2> for LogNormal<F> {
         let s = self.sigma.to_f64();
         LogNormalKernel {
             dist: *self,
-            mu: self.mu,
-            inv_sigma: F::from_f64(1.0 / s),
-            c: F::from_f64(-s.ln_() - LN_SQRT_2PI),
+            mu: self.mu.to_calc(),
+            inv_sigma: F::Calc::from_f64(1.0 / s),
+            c: F::Calc::from_f64(-s.ln_() - LN_SQRT_2PI),
         }
     }
 }
 
 /// Precomputed-constant kernel of [`LogNormal`]: `c − ½((ln x − μ)/σ)² − ln x`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LogNormalKernel<F> {
+pub struct LogNormalKernel<F: Float> {
     dist: LogNormal<F>,
-    mu: F,
-    inv_sigma: F,
-    c: F,
+    mu: F::Calc,
+    inv_sigma: F::Calc,
+    c: F::Calc,
 }
 
 impl<F: Float> Kernel<F> for LogNormalKernel<F> {
@@ -111,8 +111,8 @@ impl<F: Float> Kernel<F> for LogNormalKernel<F> {
         if !(x > F::ZERO && x < F::INFINITY) {
             return self.dist.ln_pdf(x);
         }
-        let y = x.ln_();
+        let y = x.to_calc().ln_();
         let z = (y - self.mu) * self.inv_sigma;
-        self.c - F::HALF * z * z - y
+        F::from_calc(self.c - F::Calc::HALF * z * z - y)
     }
 }

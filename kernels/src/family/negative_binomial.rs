@@ -94,12 +94,12 @@ impl<F: Float> ExpFam<F, 1> for NegativeBinomial<F> {
         let (r, p) = (self.r.to_f64(), self.p.to_f64());
         NegativeBinomialKernel {
             dist: *self,
-            r: self.r,
-            p: self.p,
-            q: F::from_f64(1.0 - p),
-            ln_r: F::from_f64(r.ln_()),
-            at_zero: F::from_f64(r * p.ln_()),
-            c_saddle: F::from_f64(-stirlerr(r) - 0.5 * (LN_2PI + r.ln_())),
+            r: self.r.to_calc(),
+            p: self.p.to_calc(),
+            q: F::Calc::from_f64(1.0 - p),
+            ln_r: F::Calc::from_f64(r.ln_()),
+            at_zero: F::Calc::from_f64(r * p.ln_()),
+            c_saddle: F::Calc::from_f64(-stirlerr(r) - 0.5 * (LN_2PI + r.ln_())),
             degenerate: p == 1.0,
         }
     }
@@ -119,14 +119,14 @@ impl<F: Float> ExpFam<F, 1> for NegativeBinomial<F> {
 /// − bd0(r, mp) − bd0(k, mq) − ½ ln(2π r k / m)`, accurate for every r and k
 /// (the raw `ln Γ(k+r) − ln k!` cancels catastrophically for large k).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct NegativeBinomialKernel<F> {
+pub struct NegativeBinomialKernel<F: Float> {
     dist: NegativeBinomial<F>,
-    r: F,
-    p: F,
-    q: F,
-    ln_r: F,
-    at_zero: F,
-    c_saddle: F,
+    r: F::Calc,
+    p: F::Calc,
+    q: F::Calc,
+    ln_r: F::Calc,
+    at_zero: F::Calc,
+    c_saddle: F::Calc,
     degenerate: bool,
 }
 
@@ -135,16 +135,19 @@ impl<F: Float> Kernel<F> for NegativeBinomialKernel<F> {
     fn eval(&self, x: F) -> F {
         if !(x > F::ZERO && x <= F::MAX_EXACT_INT && x.floor_() == x) || self.degenerate {
             if x == F::ZERO && !self.degenerate {
-                return self.at_zero;
+                return F::from_calc(self.at_zero);
             }
             return self.dist.ln_pdf(x);
         }
+        let x = x.to_calc();
         let m = x + self.r;
         let ln_m = m.ln_();
-        self.ln_r - ln_m + self.c_saddle + stirlerr(m)
-            - stirlerr(x)
-            - bd0(self.r, m * self.p)
-            - bd0(x, m * self.q)
-            - F::HALF * (x.ln_() - ln_m)
+        F::from_calc(
+            self.ln_r - ln_m + self.c_saddle + stirlerr(m)
+                - stirlerr(x)
+                - bd0(self.r, m * self.p)
+                - bd0(x, m * self.q)
+                - F::Calc::HALF * (x.ln_() - ln_m),
+        )
     }
 }

@@ -77,25 +77,25 @@ impl<F: Float> ExpFam<F, 2> for Normal<F> {
     fn kernel(&self) -> NormalKernel<F> {
         let s = self.sigma.to_f64();
         NormalKernel {
-            mu: self.mu,
-            inv_sigma: F::from_f64(1.0 / s),
-            c: F::from_f64(-s.ln_() - LN_SQRT_2PI),
+            mu: self.mu.to_calc(),
+            inv_sigma: F::Calc::from_f64(1.0 / s),
+            c: F::Calc::from_f64(-s.ln_() - LN_SQRT_2PI),
         }
     }
 }
 
 /// Precomputed-constant kernel of [`Normal`]: `c − ½ ((x − μ)·(1/σ))²`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct NormalKernel<F> {
-    mu: F,
-    inv_sigma: F,
-    c: F,
+pub struct NormalKernel<F: Float> {
+    mu: F::Calc,
+    inv_sigma: F::Calc,
+    c: F::Calc,
 }
 
 impl<F: Float> Kernel<F> for NormalKernel<F> {
     #[inline(always)]
     fn eval(&self, x: F) -> F {
-        let z = (x - self.mu) * self.inv_sigma;
-        self.c - F::HALF * z * z
+        let z = (x.to_calc() - self.mu) * self.inv_sigma;
+        F::from_calc(self.c - F::Calc::HALF * z * z)
     }
 }

@@ -91,8 +91,8 @@ impl<F: Float> ExpFam<F, 1> for Poisson<F> {
         let l = self.lambda.to_f64();
         PoissonKernel {
             dist: *self,
-            lambda: self.lambda,
-            ln_lambda: F::from_f64(l.ln_()),
+            lambda: self.lambda.to_calc(),
+            ln_lambda: F::Calc::from_f64(l.ln_()),
             mode: if l == 0.0 {
                 CountMode::Reference
             } else if l > SADDLE_RATE {
@@ -123,10 +123,10 @@ pub(crate) enum CountMode {
 /// Precomputed-constant kernel of [`Poisson`]: `k ln λ − λ − ln k!` for λ <= 16,
 /// `−½ ln(2πk) − stirlerr(k) − bd0(k, λ)` above.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PoissonKernel<F> {
+pub struct PoissonKernel<F: Float> {
     dist: Poisson<F>,
-    lambda: F,
-    ln_lambda: F,
+    lambda: F::Calc,
+    ln_lambda: F::Calc,
     mode: CountMode,
 }
 
@@ -138,14 +138,18 @@ impl<F: Float> Kernel<F> for PoissonKernel<F> {
         {
             return self.dist.ln_pdf(x);
         }
-        match self.mode {
+        let x = x.to_calc();
+        F::from_calc(match self.mode {
             CountMode::Direct => x * self.ln_lambda - self.lambda - ln_factorial(x),
             _ => {
-                if x == F::ZERO {
-                    return -self.lambda;
+                if x == F::Calc::ZERO {
+                    -self.lambda
+                } else {
+                    -F::Calc::HALF * (F::Calc::from_f64(LN_2PI) + x.ln_())
+                        - stirlerr(x)
+                        - bd0(x, self.lambda)
                 }
-                -F::HALF * (F::from_f64(LN_2PI) + x.ln_()) - stirlerr(x) - bd0(x, self.lambda)
             }
-        }
+        })
     }
 }

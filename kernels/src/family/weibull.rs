@@ -56,13 +56,22 @@ fn ln_pdf_f64(k: f64, lambda: f64, x: f64) -> f64 {
         };
     }
     let y = x / lambda;
-    let (ln_y, yk) = if y > 1e-300 && y < f64::INFINITY {
-        (y.ln_(), y.powf_(k))
+    let (ln_y, yk, corr) = if y > 1e-300 && y < f64::INFINITY {
+        // y carries the rounding of x/λ; the density's sensitivity to ln y is
+        // (k−1) − k y^k: add back the exact residual of the quotient.
+        let yk = y.powf_(k);
+        let dy = libm::fma(-y, lambda, x) / lambda;
+        let corr = if yk < f64::INFINITY && dy != 0.0 {
+            ((k - 1.0) - k * yk) * (dy / y)
+        } else {
+            0.0
+        };
+        (y.ln_(), yk, corr)
     } else {
         let l = x.ln_() - lambda.ln_();
-        (l, (k * l).exp_())
+        (l, (k * l).exp_(), 0.0)
     };
-    k.ln_() - lambda.ln_() + (k - 1.0) * ln_y - yk
+    k.ln_() - lambda.ln_() + (k - 1.0) * ln_y - yk + corr
 }
 
 impl<F: Float> ExpFam<F, 1> for Weibull<F> {
@@ -101,10 +110,10 @@ impl<F: Float> ExpFam<F, 1> for Weibull<F> {
         let (k, l) = (self.k.to_f64(), self.lambda.to_f64());
         WeibullKernel {
             dist: *self,
-            k: self.k,
-            km1: F::from_f64(k - 1.0),
-            inv_lambda: F::from_f64(1.0 / l),
-            c: F::from_f64(k.ln_() - l.ln_()),
+            k: self.k.to_calc(),
+            km1: F::Calc::from_f64(k - 1.0),
+            inv_lambda: F::Calc::from_f64(1.0 / l),
+            c: F::Calc::from_f64(k.ln_() - l.ln_()),
         }
     }
     fn fixed(&self) -> F {
@@ -115,22 +124,22 @@ impl<F: Float> ExpFam<F, 1> for Weibull<F> {
 /// Precomputed-constant kernel of [`Weibull`]: with `l = ln(x/λ)`,
 /// `c + (k−1) l − e^{k l}`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct WeibullKernel<F> {
+pub struct WeibullKernel<F: Float> {
     dist: Weibull<F>,
-    k: F,
-    km1: F,
-    inv_lambda: F,
-    c: F,
+    k: F::Calc,
+    km1: F::Calc,
+    inv_lambda: F::Calc,
+    c: F::Calc,
 }
 
 impl<F: Float> Kernel<F> for WeibullKernel<F> {
     #[inline(always)]
     fn eval(&self, x: F) -> F {
-        let y = x * self.inv_lambda;
-        if !(y > F::ZERO && y < F::INFINITY) {
+        let y = x.to_calc() * self.inv_lambda;
+        if !(y > F::Calc::ZERO && y < F::Calc::INFINITY) {
             return self.dist.ln_pdf(x);
         }
         let l = y.ln_();
-        self.c + self.km1 * l - (self.k * l).exp_()
+        F::from_calc(self.c + self.km1 * l - (self.k * l).exp_())
     }
 }
