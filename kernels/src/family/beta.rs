@@ -126,6 +126,7 @@ impl<F: Float> ExpFam<F, 2> for Beta<F> {
         };
         BetaKernel {
             dist: *self,
+            reference: ![am1, bm1, c, inv_m, inv_1m].iter().all(|v| v.is_finite()),
             am1: F::Calc::from_f64(am1),
             bm1: F::Calc::from_f64(bm1),
             inv_m: F::Calc::from_f64(inv_m),
@@ -143,6 +144,8 @@ impl<F: Float> ExpFam<F, 2> for Beta<F> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BetaKernel<F: Float> {
     dist: Beta<F>,
+    /// A precomputed constant overflowed (extreme parameters): use the reference path.
+    reference: bool,
     am1: F::Calc,
     bm1: F::Calc,
     inv_m: F::Calc,
@@ -154,7 +157,7 @@ pub struct BetaKernel<F: Float> {
 impl<F: Float> Kernel<F> for BetaKernel<F> {
     #[inline(always)]
     fn eval(&self, x: F) -> F {
-        if !(x > F::ZERO && x < F::ONE) {
+        if !(x > F::ZERO && x < F::ONE) || self.reference {
             return self.dist.ln_pdf(x);
         }
         let x = x.to_calc();

@@ -132,8 +132,10 @@ impl<F: Float> ExpFam<F, 2> for Gamma<F> {
         } else {
             b.ln_() - lgamma(a)
         };
+        let consts = [am1, mh, ml, b / am1, c];
         GammaKernel {
             dist: *self,
+            reference: centred && !consts.iter().all(|v| v.is_finite()),
             rate: self.rate.to_calc(),
             am1: F::Calc::from_f64(am1),
             mode_hi: F::Calc::from_f64(mh),
@@ -154,6 +156,8 @@ impl<F: Float> ExpFam<F, 2> for Gamma<F> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GammaKernel<F: Float> {
     dist: Gamma<F>,
+    /// A precomputed constant overflowed (extreme parameters): use the reference path.
+    reference: bool,
     rate: F::Calc,
     am1: F::Calc,
     mode_hi: F::Calc,
@@ -168,7 +172,7 @@ impl<F: Float> Kernel<F> for GammaKernel<F> {
     fn eval(&self, x: F) -> F {
         let xc = x.to_calc();
         let y = xc * self.rate;
-        if !(y > F::Calc::ZERO && y < F::Calc::INFINITY) {
+        if !(y > F::Calc::ZERO && y < F::Calc::INFINITY) || self.reference {
             return self.dist.ln_pdf(x);
         }
         if self.centred {

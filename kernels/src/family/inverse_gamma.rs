@@ -109,6 +109,7 @@ impl<F: Float> ExpFam<F, 2> for InverseGamma<F> {
         };
         InverseGammaKernel {
             dist: *self,
+            reference: ![ap1, 1.0 / ap1, c].iter().all(|v| v.is_finite()),
             scale: self.scale.to_calc(),
             ap1: F::Calc::from_f64(ap1),
             inv_ap1: F::Calc::from_f64(1.0 / ap1),
@@ -124,6 +125,8 @@ impl<F: Float> ExpFam<F, 2> for InverseGamma<F> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InverseGammaKernel<F: Float> {
     dist: InverseGamma<F>,
+    /// A precomputed constant overflowed (extreme parameters): use the reference path.
+    reference: bool,
     scale: F::Calc,
     ap1: F::Calc,
     inv_ap1: F::Calc,
@@ -136,7 +139,8 @@ impl<F: Float> Kernel<F> for InverseGammaKernel<F> {
     fn eval(&self, x: F) -> F {
         let xc = x.to_calc();
         let y = self.scale / xc;
-        if !(xc > F::Calc::ZERO && y > F::Calc::ZERO && y < F::Calc::INFINITY) {
+        if !(xc > F::Calc::ZERO && y > F::Calc::ZERO && y < F::Calc::INFINITY) || self.reference
+        {
             return self.dist.ln_pdf(x);
         }
         if self.centred {

@@ -65,6 +65,8 @@ impl<F: Float> ExpFam<F, 1> for Laplace<F> {
     }
     fn kernel(&self) -> LaplaceKernel<F> {
         LaplaceKernel {
+            dist: *self,
+            reference: !(1.0 / self.b.to_f64()).is_finite(),
             mu: self.mu.to_calc(),
             inv_b: F::Calc::from_f64(1.0 / self.b.to_f64()),
             c: F::Calc::from_f64(-(2.0 * self.b.to_f64()).ln_()),
@@ -78,6 +80,9 @@ impl<F: Float> ExpFam<F, 1> for Laplace<F> {
 /// Precomputed-constant kernel of [`Laplace`]: `c − |x − μ|·(1/b)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LaplaceKernel<F: Float> {
+    dist: Laplace<F>,
+    /// 1/b overflows (b subnormal): evaluate through the reference path.
+    reference: bool,
     mu: F::Calc,
     inv_b: F::Calc,
     c: F::Calc,
@@ -86,6 +91,9 @@ pub struct LaplaceKernel<F: Float> {
 impl<F: Float> Kernel<F> for LaplaceKernel<F> {
     #[inline(always)]
     fn eval(&self, x: F) -> F {
+        if self.reference {
+            return self.dist.ln_pdf(x);
+        }
         F::from_calc(self.c - (x.to_calc() - self.mu).abs_() * self.inv_b)
     }
 }

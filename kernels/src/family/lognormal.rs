@@ -89,6 +89,7 @@ impl<F: Float> ExpFam<F, 2> for LogNormal<F> {
         let s = self.sigma.to_f64();
         LogNormalKernel {
             dist: *self,
+            reference: !(1.0 / s).is_finite(),
             mu: self.mu.to_calc(),
             inv_sigma: F::Calc::from_f64(1.0 / s),
             c: F::Calc::from_f64(-s.ln_() - LN_SQRT_2PI),
@@ -100,6 +101,8 @@ impl<F: Float> ExpFam<F, 2> for LogNormal<F> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LogNormalKernel<F: Float> {
     dist: LogNormal<F>,
+    /// 1/σ overflows (σ subnormal): evaluate through the reference path.
+    reference: bool,
     mu: F::Calc,
     inv_sigma: F::Calc,
     c: F::Calc,
@@ -108,7 +111,7 @@ pub struct LogNormalKernel<F: Float> {
 impl<F: Float> Kernel<F> for LogNormalKernel<F> {
     #[inline(always)]
     fn eval(&self, x: F) -> F {
-        if !(x > F::ZERO && x < F::INFINITY) {
+        if !(x > F::ZERO && x < F::INFINITY) || self.reference {
             return self.dist.ln_pdf(x);
         }
         let y = x.to_calc().ln_();

@@ -132,7 +132,7 @@ pub trait ExpFam<F: Float, const D: usize>: Copy + Send + Sync {
     /// let f = Exponential::new(2.0f64).unwrap().closure();
     /// assert_eq!(f(0.0), 2f64.ln());
     /// ```
-    fn closure(&self) -> impl Fn(F) -> F + Copy + Send + Sync {
+    fn closure(&self) -> impl Fn(F) -> F + Copy + Send + Sync + use<Self, F, D> {
         let k = self.kernel();
         move |x| k.eval(x)
     }

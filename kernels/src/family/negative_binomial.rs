@@ -139,15 +139,19 @@ impl<F: Float> Kernel<F> for NegativeBinomialKernel<F> {
             }
             return self.dist.ln_pdf(x);
         }
+        let xf = x;
         let x = x.to_calc();
         let m = x + self.r;
         let ln_m = m.ln_();
-        F::from_calc(
-            self.ln_r - ln_m + self.c_saddle + stirlerr(m)
-                - stirlerr(x)
-                - bd0(self.r, m * self.p)
-                - bd0(x, m * self.q)
-                - F::Calc::HALF * (x.ln_() - ln_m),
-        )
+        let v = self.ln_r - ln_m + self.c_saddle + stirlerr(m)
+            - stirlerr(x)
+            - bd0(self.r, m * self.p)
+            - bd0(x, m * self.q)
+            - F::Calc::HALF * (x.ln_() - ln_m);
+        if v.is_nan_() {
+            // r + k overflowed (r near f64::MAX): the reference path copes.
+            return self.dist.ln_pdf(xf);
+        }
+        F::from_calc(v)
     }
 }

@@ -77,6 +77,8 @@ impl<F: Float> ExpFam<F, 2> for Normal<F> {
     fn kernel(&self) -> NormalKernel<F> {
         let s = self.sigma.to_f64();
         NormalKernel {
+            dist: *self,
+            reference: !(1.0 / s).is_finite(),
             mu: self.mu.to_calc(),
             inv_sigma: F::Calc::from_f64(1.0 / s),
             c: F::Calc::from_f64(-s.ln_() - LN_SQRT_2PI),
@@ -87,6 +89,9 @@ impl<F: Float> ExpFam<F, 2> for Normal<F> {
 /// Precomputed-constant kernel of [`Normal`]: `c − ½ ((x − μ)·(1/σ))²`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NormalKernel<F: Float> {
+    dist: Normal<F>,
+    /// 1/σ overflows (σ subnormal): evaluate through the reference path.
+    reference: bool,
     mu: F::Calc,
     inv_sigma: F::Calc,
     c: F::Calc,
@@ -95,6 +100,9 @@ pub struct NormalKernel<F: Float> {
 impl<F: Float> Kernel<F> for NormalKernel<F> {
     #[inline(always)]
     fn eval(&self, x: F) -> F {
+        if self.reference {
+            return self.dist.ln_pdf(x);
+        }
         let z = (x.to_calc() - self.mu) * self.inv_sigma;
         F::from_calc(self.c - F::Calc::HALF * z * z)
     }

@@ -201,7 +201,9 @@ pub fn bd0<F: Float>(x: F, m: F) -> F {
     } else {
         x.ln_() - m.ln_()
     };
-    x * ln_r + m - x
+    // x (ln r − 1) + m rather than x ln r + m − x: same rounding, and no overflow in
+    // x ln r when the result itself is representable.
+    x * (ln_r - F::ONE) + m
 }
 
 /// `ln k!` for a whole number `k >= 0` held in a float.
@@ -276,9 +278,6 @@ pub fn dpois_raw<F: Float>(x: F, lambda: F) -> F {
     let tiny = c::<F>(1e-300);
     if x <= lambda * tiny {
         return -lambda;
-    }
-    if lambda < x * tiny {
-        return -lambda + x * lambda.ln_() - lgamma(x + F::ONE);
     }
     -F::HALF * (c::<F>(LN_2PI) + x.ln_()) - stirlerr(x) - bd0(x, lambda)
 }
