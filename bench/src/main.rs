@@ -1,1 +1,409 @@
-fn main(){}
+//! `expfam`: evaluate log-densities from the command line, benchmark the backends, and
+//! report the machine.
+//!
+//! ```text
+//! expfam eval FAMILY PARAM... [--backend scalar|closure|simd|jit|auto] [--f32]
+//! expfam bench [--quick] [--json]
+//! expfam info
+//! expfam                       (info, then a quick bench)
+//! ```
+
+use expfam_bench::peer::Statrs;
+use expfam_bench::{bench_dist, bench_params, inputs, roofline, timing};
+use expfam_kernels::{Dist, DistError, FAMILIES, Float, Kernel};
+use std::hint::black_box;
+use std::io::{BufWriter, Read, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+
+const USAGE: &str = "usage: expfam eval FAMILY PARAM... [--backend scalar|closure|simd|jit|auto] [--f32] | expfam bench [--quick] [--json] | expfam info";
+
+/// A bad command line or input: printed as one line on stderr, exit status 2.
+struct Usage(String);
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        None => {
+            info();
+            println!();
+            bench(true, false)
+        }
+        Some("eval") => eval(&args[1..]),
+        Some("bench") => bench_cmd(&args[1..]),
+        Some("info") if args.len() == 1 => {
+            info();
+            Ok(())
+        }
+        Some("info") => Err(Usage(format!("info takes no arguments, got '{}'", args[1]))),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(Usage(format!("unknown command '{other}'; {USAGE}"))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Usage(msg)) => {
+            eprintln!("expfam: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Backend {
+    Scalar,
+    Closure,
+}
+
+fn eval(args: &[String]) -> Result<(), Usage> {
+    let mut backend = Backend::Closure;
+    let mut f32_mode = false;
+    let mut positional = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if let Some(opt) = a.strip_prefix("--") {
+            let (name, inline) = match opt.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (opt, None),
+            };
+            match name {
+                "f32" if inline.is_none() => f32_mode = true,
+                "backend" => {
+                    let v = match inline {
+                        Some(v) => v,
+                        None => {
+                            i += 1;
+                            args.get(i).cloned().ok_or_else(|| {
+                                Usage("--backend needs a value (scalar, closure)".into())
+                            })?
+                        }
+                    };
+                    backend = match v.as_str() {
+                        "scalar" => Backend::Scalar,
+                        "closure" => Backend::Closure,
+                        "simd" | "jit" | "auto" => {
+                            return Err(Usage(format!(
+                                "backend '{v}' is not built yet; available: scalar, closure"
+                            )));
+                        }
+                        _ => {
+                            return Err(Usage(format!(
+                                "unknown backend '{v}' (scalar, closure, simd, jit, auto)"
+                            )));
+                        }
+                    };
+                }
+                _ => return Err(Usage(format!("unknown option '{a}'; {USAGE}"))),
+            }
+        } else {
+            positional.push(a.as_str());
+        }
+        i += 1;
+    }
+    let Some((&family, params)) = positional.split_first() else {
+        return Err(Usage(format!("eval needs a family; {USAGE}")));
+    };
+    if f32_mode {
+        eval_as::<f32>(family, params, backend)
+    } else {
+        eval_as::<f64>(family, params, backend)
+    }
+}
+
+fn eval_as<F: Float + std::str::FromStr>(
+    family: &str,
+    params: &[&str],
+    backend: Backend,
+) -> Result<(), Usage> {
+    let Some(names) = Dist::<F>::param_names(family) else {
+        return Err(Usage(format!(
+            "unknown family '{family}' (families: {})",
+            FAMILIES.join(", ")
+        )));
+    };
+    if params.len() != names.len() {
+        return Err(Usage(format!(
+            "{family} takes {} parameter(s) ({}), got {}",
+            names.len(),
+            names.join(" "),
+            params.len()
+        )));
+    }
+    let mut ps = Vec::with_capacity(params.len());
+    for (tok, name) in params.iter().zip(names) {
+        let v: F = tok.parse().map_err(|_| {
+            Usage(format!(
+                "parameter {name} of {family}: '{tok}' is not a number"
+            ))
+        })?;
+        ps.push(v);
+    }
+    let dist = Dist::from_name(family, &ps).map_err(|e| match e {
+        DistError::Param(p) => Usage(format!("{family}: {p}")),
+        other => Usage(format!("{family}: {other}")),
+    })?;
+
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| Usage(format!("cannot read x values from stdin: {e}")))?;
+    // Parse everything before printing anything: bad input leaves stdout empty.
+    let mut xs = Vec::new();
+    for (i, tok) in input.split_whitespace().enumerate() {
+        let x: F = tok.parse().map_err(|_| {
+            Usage(format!("x value {} on stdin: '{tok}' is not a number", i + 1))
+        })?;
+        xs.push(x);
+    }
+    let mut out = vec![F::ZERO; xs.len()];
+    match backend {
+        Backend::Scalar => {
+            for (o, &x) in out.iter_mut().zip(&xs) {
+                *o = dist.ln_pdf(x);
+            }
+        }
+        Backend::Closure => dist
+            .kernel()
+            .map(&xs, &mut out)
+            .expect("output sized to input"),
+    }
+    let stdout = std::io::stdout();
+    let mut w = BufWriter::new(stdout.lock());
+    for v in out {
+        if writeln!(w, "{v}").is_err() {
+            break; // e.g. a closed pipe: nothing more to say
+        }
+    }
+    let _ = w.flush();
+    Ok(())
+}
+
+fn cpu_name() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn features() -> Vec<&'static str> {
+    #[allow(unused_mut)]
+    let mut v = Vec::new();
+    #[cfg(target_arch = "x86_64")]
+    {
+        macro_rules! probe {
+            ($($f:tt),*) => { $( if std::is_x86_feature_detected!($f) { v.push($f); } )* };
+        }
+        probe!("sse2", "sse4.2", "avx", "avx2", "fma", "avx512f", "avx512dq", "avx512vl");
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        if std::arch::is_aarch64_feature_detected!("neon") {
+            v.push("neon");
+        }
+    }
+    v
+}
+
+fn info() {
+    println!("expfam {}", env!("CARGO_PKG_VERSION"));
+    println!("cpu:       {} ({})", cpu_name(), std::env::consts::ARCH);
+    println!("features:  {} (detected at run time)", features().join(" "));
+    let f32_calc = if <f32 as Float>::Calc::NAME == "f64" {
+        "f32 kernels compute in f64, round once"
+    } else {
+        "f32 kernels compute in f32"
+    };
+    println!("backends:");
+    println!("  scalar   accurate reference path (Loader saddle-point forms)   tier: scalar");
+    println!("  closure  precomputed-constant kernel; {f32_calc}   tier: scalar");
+    println!("  simd     not built yet (SIMD issue)");
+    println!("  jit      not built yet (JIT issue)");
+    println!("  auto     not built yet (JIT issue)");
+    println!("roofline:  tier {}", roofline::best_tier());
+}
+
+fn bench_cmd(args: &[String]) -> Result<(), Usage> {
+    let mut quick = false;
+    let mut json = false;
+    for a in args {
+        match a.as_str() {
+            "--quick" => quick = true,
+            "--json" => json = true,
+            _ => return Err(Usage(format!("unknown bench option '{a}'; {USAGE}"))),
+        }
+    }
+    bench(quick, json)
+}
+
+/// One measured row of the bench table (and one JSON object).
+struct Row {
+    family: &'static str,
+    backend: &'static str,
+    tier: &'static str,
+    op: &'static str,
+    n: usize,
+    ns: f64,
+    f: &'static str,
+}
+
+impl Row {
+    fn json(&self) -> String {
+        format!(
+            "{{\"family\":\"{}\",\"backend\":\"{}\",\"tier\":\"{}\",\"op\":\"{}\",\"n\":{},\"ns_per_elem\":{:.4},\"f\":\"{}\"}}",
+            self.family, self.backend, self.tier, self.op, self.n, self.ns, self.f
+        )
+    }
+}
+
+fn measure<F: Float>(
+    sizes: &[usize],
+    budget: Duration,
+    with_statrs: bool,
+    emit: &mut dyn FnMut(Row),
+) {
+    let f = F::NAME;
+    let tier = roofline::best_tier();
+    for &n in sizes {
+        let xs = inputs::<F>("normal", n);
+        let mut out = vec![F::ZERO; n];
+        // Rooflines: the same n, the best tier of this CPU.
+        let (ns_map, ns_sum) = if F::NAME == "f64" {
+            let xs: Vec<f64> = xs.iter().map(|v| v.to_f64()).collect();
+            let mut o = vec![0.0f64; n];
+            let m = timing::ns_per_elem(n, budget, || {
+                roofline::affine_f64(black_box(1.5), black_box(0.25), black_box(&xs), &mut o);
+                black_box(&mut o);
+            });
+            let s = timing::ns_per_elem(n, budget, || {
+                black_box(roofline::sum_f64(black_box(&xs)));
+            });
+            (m, s)
+        } else {
+            let xs: Vec<f32> = xs.iter().map(|v| v.to_f64() as f32).collect();
+            let mut o = vec![0.0f32; n];
+            let m = timing::ns_per_elem(n, budget, || {
+                roofline::affine_f32(black_box(1.5), black_box(0.25), black_box(&xs), &mut o);
+                black_box(&mut o);
+            });
+            let s = timing::ns_per_elem(n, budget, || {
+                black_box(roofline::sum_f32(black_box(&xs)));
+            });
+            (m, s)
+        };
+        out.clear();
+        emit(Row { family: "-", backend: "roofline_map", tier, op: "map", n, ns: ns_map, f });
+        emit(Row { family: "-", backend: "roofline_sum", tier, op: "sum", n, ns: ns_sum, f });
+
+        for family in FAMILIES {
+            let xs = inputs::<F>(family, n);
+            let mut out = vec![F::ZERO; n];
+            let dist = bench_dist::<F>(family);
+            let kernel = dist.kernel();
+            let map = timing::ns_per_elem(n, budget, || {
+                black_box(&kernel).map(black_box(&xs), &mut out).expect("sized");
+                black_box(&mut out);
+            });
+            emit(Row { family, backend: "closure", tier: "scalar", op: "map", n, ns: map, f });
+            let sum = timing::ns_per_elem(n, budget, || {
+                black_box(black_box(&kernel).sum(black_box(&xs)));
+            });
+            emit(Row { family, backend: "closure", tier: "scalar", op: "sum", n, ns: sum, f });
+            if with_statrs {
+                let peer = Statrs::new(family, bench_params(family)).expect("statrs accepts");
+                let xs64: Vec<f64> = xs.iter().map(|v| v.to_f64()).collect();
+                let mut o = vec![0.0f64; n];
+                // The distribution goes through black_box once per call: statrs keeps
+                // whatever the compiler can hoist out of its loop, nothing more.
+                let map = timing::ns_per_elem(n, budget, || {
+                    let d = black_box(&peer);
+                    for (o, &x) in o.iter_mut().zip(black_box(&xs64)) {
+                        *o = d.ln_pdf(x);
+                    }
+                    black_box(&mut o);
+                });
+                emit(Row { family, backend: "statrs", tier: "scalar", op: "map", n, ns: map, f });
+                let sum = timing::ns_per_elem(n, budget, || {
+                    let d = black_box(&peer);
+                    let s: f64 = black_box(&xs64).iter().map(|&x| d.ln_pdf(x)).sum();
+                    black_box(s);
+                });
+                emit(Row { family, backend: "statrs", tier: "scalar", op: "sum", n, ns: sum, f });
+            }
+        }
+    }
+}
+
+fn bench(quick: bool, json: bool) -> Result<(), Usage> {
+    let sizes: &[usize] = if quick { &[1, 1000] } else { &[1, 1000, 1_000_000] };
+    let budget = Duration::from_millis(if quick { 24 } else { 160 });
+    let mut rows: Vec<Row> = Vec::new();
+    {
+        let mut emit = |r: Row| {
+            if json {
+                println!("{}", r.json());
+            }
+            rows.push(r);
+        };
+        measure::<f64>(sizes, budget, true, &mut emit);
+        if !quick {
+            measure::<f32>(sizes, budget, false, &mut emit);
+        }
+    }
+    if json {
+        return Ok(());
+    }
+    print_table(&rows);
+    Ok(())
+}
+
+fn print_table(rows: &[Row]) {
+    let find = |family: &str, backend: &str, op: &str, n: usize, f: &str| {
+        rows.iter()
+            .find(|r| r.family == family && r.backend == backend && r.op == op && r.n == n && r.f == f)
+            .map(|r| r.ns)
+    };
+    println!(
+        "ns/element (median of 7), closure = precomputed-constant scalar kernel; roofline tier {}",
+        roofline::best_tier()
+    );
+    println!(
+        "{:<18} {:>3} {:>8} {:>4} {:>10} {:>10} {:>10} {:>12}",
+        "family", "f", "n", "op", "closure", "statrs", "statrs/cl", "cl/roofline"
+    );
+    for f in ["f64", "f32"] {
+        let ns: Vec<usize> = {
+            let mut v: Vec<usize> = rows.iter().filter(|r| r.f == f).map(|r| r.n).collect();
+            v.dedup();
+            v.sort();
+            v.dedup();
+            v
+        };
+        for &n in &ns {
+            for op in ["map", "sum"] {
+                let roof = find("-", if op == "map" { "roofline_map" } else { "roofline_sum" }, op, n, f);
+                if let Some(r) = roof {
+                    println!("{:<18} {f:>3} {n:>8} {op:>4} {:>10} {:>10} {:>10} {:>12}", format!("(roofline_{op})"), format!("{r:.3}"), "", "", "");
+                }
+                for family in FAMILIES {
+                    let Some(c) = find(family, "closure", op, n, f) else { continue };
+                    let s = find(family, "statrs", op, n, f);
+                    let s_txt = s.map(|s| format!("{s:.3}")).unwrap_or_else(|| "-".into());
+                    let ratio = s.map(|s| format!("{:.1}x", s / c)).unwrap_or_else(|| "-".into());
+                    let roof_ratio = roof.map(|r| format!("{:.1}x", c / r)).unwrap_or_else(|| "-".into());
+                    println!(
+                        "{family:<18} {f:>3} {n:>8} {op:>4} {:>10} {s_txt:>10} {ratio:>10} {roof_ratio:>12}",
+                        format!("{c:.3}")
+                    );
+                }
+            }
+        }
+    }
+}
