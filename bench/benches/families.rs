@@ -51,7 +51,9 @@ fn rooflines(c: &mut Criterion) {
         let xs = inputs::<f64>("normal", n);
         let mut out = vec![0.0; n];
         g.bench_with_input(BenchmarkId::new("affine_map_f64", n), &xs, |b, xs| {
-            b.iter(|| roofline::affine_f64(black_box(1.5), black_box(0.25), black_box(xs), &mut out))
+            b.iter(|| {
+                roofline::affine_f64(black_box(1.5), black_box(0.25), black_box(xs), &mut out)
+            })
         });
         g.bench_with_input(BenchmarkId::new("sum_f64", n), &xs, |b, xs| {
             b.iter(|| roofline::sum_f64(black_box(xs)))

@@ -154,7 +154,10 @@ fn eval_as<F: Float + std::str::FromStr>(
     let mut xs = Vec::new();
     for (i, tok) in input.split_whitespace().enumerate() {
         let x: F = tok.parse().map_err(|_| {
-            Usage(format!("x value {} on stdin: '{tok}' is not a number", i + 1))
+            Usage(format!(
+                "x value {} on stdin: '{tok}' is not a number",
+                i + 1
+            ))
         })?;
         xs.push(x);
     }
@@ -201,7 +204,9 @@ fn features() -> Vec<&'static str> {
         macro_rules! probe {
             ($($f:tt),*) => { $( if std::is_x86_feature_detected!($f) { v.push($f); } )* };
         }
-        probe!("sse2", "sse4.2", "avx", "avx2", "fma", "avx512f", "avx512dq", "avx512vl");
+        probe!(
+            "sse2", "sse4.2", "avx", "avx2", "fma", "avx512f", "avx512dq", "avx512vl"
+        );
     }
     #[cfg(target_arch = "aarch64")]
     {
@@ -299,8 +304,24 @@ fn measure<F: Float>(
             (m, s)
         };
         out.clear();
-        emit(Row { family: "-", backend: "roofline_map", tier, op: "map", n, ns: ns_map, f });
-        emit(Row { family: "-", backend: "roofline_sum", tier, op: "sum", n, ns: ns_sum, f });
+        emit(Row {
+            family: "-",
+            backend: "roofline_map",
+            tier,
+            op: "map",
+            n,
+            ns: ns_map,
+            f,
+        });
+        emit(Row {
+            family: "-",
+            backend: "roofline_sum",
+            tier,
+            op: "sum",
+            n,
+            ns: ns_sum,
+            f,
+        });
 
         for family in FAMILIES {
             let xs = inputs::<F>(family, n);
@@ -308,14 +329,32 @@ fn measure<F: Float>(
             let dist = bench_dist::<F>(family);
             let kernel = dist.kernel();
             let map = timing::ns_per_elem(n, budget, || {
-                black_box(&kernel).map(black_box(&xs), &mut out).expect("sized");
+                black_box(&kernel)
+                    .map(black_box(&xs), &mut out)
+                    .expect("sized");
                 black_box(&mut out);
             });
-            emit(Row { family, backend: "closure", tier: "scalar", op: "map", n, ns: map, f });
+            emit(Row {
+                family,
+                backend: "closure",
+                tier: "scalar",
+                op: "map",
+                n,
+                ns: map,
+                f,
+            });
             let sum = timing::ns_per_elem(n, budget, || {
                 black_box(black_box(&kernel).sum(black_box(&xs)));
             });
-            emit(Row { family, backend: "closure", tier: "scalar", op: "sum", n, ns: sum, f });
+            emit(Row {
+                family,
+                backend: "closure",
+                tier: "scalar",
+                op: "sum",
+                n,
+                ns: sum,
+                f,
+            });
             if with_statrs {
                 let peer = Statrs::new(family, bench_params(family)).expect("statrs accepts");
                 let xs64: Vec<f64> = xs.iter().map(|v| v.to_f64()).collect();
@@ -329,20 +368,40 @@ fn measure<F: Float>(
                     }
                     black_box(&mut o);
                 });
-                emit(Row { family, backend: "statrs", tier: "scalar", op: "map", n, ns: map, f });
+                emit(Row {
+                    family,
+                    backend: "statrs",
+                    tier: "scalar",
+                    op: "map",
+                    n,
+                    ns: map,
+                    f,
+                });
                 let sum = timing::ns_per_elem(n, budget, || {
                     let d = black_box(&peer);
                     let s: f64 = black_box(&xs64).iter().map(|&x| d.ln_pdf(x)).sum();
                     black_box(s);
                 });
-                emit(Row { family, backend: "statrs", tier: "scalar", op: "sum", n, ns: sum, f });
+                emit(Row {
+                    family,
+                    backend: "statrs",
+                    tier: "scalar",
+                    op: "sum",
+                    n,
+                    ns: sum,
+                    f,
+                });
             }
         }
     }
 }
 
 fn bench(quick: bool, json: bool) -> Result<(), Usage> {
-    let sizes: &[usize] = if quick { &[1, 1000] } else { &[1, 1000, 1_000_000] };
+    let sizes: &[usize] = if quick {
+        &[1, 1000]
+    } else {
+        &[1, 1000, 1_000_000]
+    };
     let budget = Duration::from_millis(if quick { 24 } else { 160 });
     let mut rows: Vec<Row> = Vec::new();
     {
@@ -367,7 +426,9 @@ fn bench(quick: bool, json: bool) -> Result<(), Usage> {
 fn print_table(rows: &[Row]) {
     let find = |family: &str, backend: &str, op: &str, n: usize, f: &str| {
         rows.iter()
-            .find(|r| r.family == family && r.backend == backend && r.op == op && r.n == n && r.f == f)
+            .find(|r| {
+                r.family == family && r.backend == backend && r.op == op && r.n == n && r.f == f
+            })
             .map(|r| r.ns)
     };
     println!(
@@ -388,16 +449,39 @@ fn print_table(rows: &[Row]) {
         };
         for &n in &ns {
             for op in ["map", "sum"] {
-                let roof = find("-", if op == "map" { "roofline_map" } else { "roofline_sum" }, op, n, f);
+                let roof = find(
+                    "-",
+                    if op == "map" {
+                        "roofline_map"
+                    } else {
+                        "roofline_sum"
+                    },
+                    op,
+                    n,
+                    f,
+                );
                 if let Some(r) = roof {
-                    println!("{:<18} {f:>3} {n:>8} {op:>4} {:>10} {:>10} {:>10} {:>12}", format!("(roofline_{op})"), format!("{r:.3}"), "", "", "");
+                    println!(
+                        "{:<18} {f:>3} {n:>8} {op:>4} {:>10} {:>10} {:>10} {:>12}",
+                        format!("(roofline_{op})"),
+                        format!("{r:.3}"),
+                        "",
+                        "",
+                        ""
+                    );
                 }
                 for family in FAMILIES {
-                    let Some(c) = find(family, "closure", op, n, f) else { continue };
+                    let Some(c) = find(family, "closure", op, n, f) else {
+                        continue;
+                    };
                     let s = find(family, "statrs", op, n, f);
                     let s_txt = s.map(|s| format!("{s:.3}")).unwrap_or_else(|| "-".into());
-                    let ratio = s.map(|s| format!("{:.1}x", s / c)).unwrap_or_else(|| "-".into());
-                    let roof_ratio = roof.map(|r| format!("{:.1}x", c / r)).unwrap_or_else(|| "-".into());
+                    let ratio = s
+                        .map(|s| format!("{:.1}x", s / c))
+                        .unwrap_or_else(|| "-".into());
+                    let roof_ratio = roof
+                        .map(|r| format!("{:.1}x", c / r))
+                        .unwrap_or_else(|| "-".into());
                     println!(
                         "{family:<18} {f:>3} {n:>8} {op:>4} {:>10} {s_txt:>10} {ratio:>10} {roof_ratio:>12}",
                         format!("{c:.3}")

@@ -62,9 +62,7 @@ impl Statrs {
             "weibull" => Statrs::Continuous(C::Weibull(Weibull::new(p[0], p[1]).ok()?)),
             "poisson" => Statrs::Discrete(D::Poisson(Poisson::new(p[0]).ok()?), 0),
             "bernoulli" => Statrs::Discrete(D::Bernoulli(Bernoulli::new(p[0]).ok()?), 0),
-            "binomial" => {
-                Statrs::Discrete(D::Binomial(Binomial::new(p[1], p[0] as u64).ok()?), 0)
-            }
+            "binomial" => Statrs::Discrete(D::Binomial(Binomial::new(p[1], p[0] as u64).ok()?), 0),
             "geometric" => Statrs::Discrete(D::Geometric(Geometric::new(p[0]).ok()?), 1),
             "negative_binomial" => Statrs::Discrete(
                 D::NegativeBinomial(NegativeBinomial::new(p[0], p[1]).ok()?),

@@ -30,9 +30,15 @@ fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
 fn assert_bad(args: &[&str], stdin: &str, mentions: &str) {
     let (code, out, err) = run(args, stdin);
     assert_eq!(code, 2, "{args:?}: exit {code}, stderr {err:?}");
-    assert!(out.is_empty(), "{args:?}: stdout must be empty, got {out:?}");
+    assert!(
+        out.is_empty(),
+        "{args:?}: stdout must be empty, got {out:?}"
+    );
     assert_eq!(err.lines().count(), 1, "{args:?}: stderr {err:?}");
-    assert!(err.contains(mentions), "{args:?}: {err:?} should mention {mentions:?}");
+    assert!(
+        err.contains(mentions),
+        "{args:?}: {err:?} should mention {mentions:?}"
+    );
 }
 
 #[test]
@@ -47,9 +53,17 @@ fn bad_input_classes_exit_2_with_one_line() {
     assert_bad(&["eval", "binomial", "2.5", "0.5"], "1", "whole");
     assert_bad(&["eval", "bernoulli", "1.5"], "1", "p");
     assert_bad(&["eval", "normal", "0", "1"], "1 2 oops 4", "'oops'");
-    assert_bad(&["eval", "normal", "0", "1", "--backend", "warp"], "1", "warp");
+    assert_bad(
+        &["eval", "normal", "0", "1", "--backend", "warp"],
+        "1",
+        "warp",
+    );
     assert_bad(&["eval", "normal", "0", "1", "--backend"], "1", "--backend");
-    assert_bad(&["eval", "normal", "0", "1", "--backend", "jit"], "1", "jit");
+    assert_bad(
+        &["eval", "normal", "0", "1", "--backend", "jit"],
+        "1",
+        "jit",
+    );
     assert_bad(&["eval", "normal", "0", "1", "--frob"], "1", "--frob");
     assert_bad(&["eval"], "", "family");
     assert_bad(&["frobnicate"], "", "frobnicate");

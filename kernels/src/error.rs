@@ -62,7 +62,10 @@ impl fmt::Display for ParamError {
                 param,
                 value,
                 requirement,
-            } => write!(f, "parameter {param} = {value} is out of range: {requirement}"),
+            } => write!(
+                f,
+                "parameter {param} = {value} is out of range: {requirement}"
+            ),
             ParamError::NotInteger { param, value } => {
                 write!(f, "parameter {param} = {value} is not a whole number")
             }

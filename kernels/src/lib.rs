@@ -29,6 +29,8 @@
 //! non-integer too); NaN in gives NaN out.
 #![no_std]
 #![deny(missing_docs, unsafe_op_in_unsafe_fn)]
+// `!(x >= 0.0)` is deliberate throughout: NaN must take the rejecting branch.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 #[cfg(feature = "std")]
 extern crate std;
@@ -44,9 +46,9 @@ pub use error::{LengthMismatch, ParamError};
 pub use family::{
     Bernoulli, BernoulliKernel, Beta, BetaKernel, Binomial, BinomialKernel, ChiSquared,
     CompensatedSum, ExpFam, Exponential, ExponentialKernel, Gamma, GammaKernel, Geometric,
-    GeometricKernel, InverseGamma, InverseGammaKernel, Kernel, Laplace, LaplaceKernel,
-    LogNormal, LogNormalKernel, NegativeBinomial, NegativeBinomialKernel, Normal,
-    NormalKernel, Poisson, PoissonKernel, SuffStats, Weibull, WeibullKernel, Wrt,
+    GeometricKernel, InverseGamma, InverseGammaKernel, Kernel, Laplace, LaplaceKernel, LogNormal,
+    LogNormalKernel, NegativeBinomial, NegativeBinomialKernel, Normal, NormalKernel, Poisson,
+    PoissonKernel, SuffStats, Weibull, WeibullKernel, Wrt,
 };
 pub use float::Float;
 

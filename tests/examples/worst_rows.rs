@@ -18,7 +18,13 @@ fn run<F: Float>(rows: Vec<expfam_conformance::Row>, backend: &str, n: usize) {
             }
             .to_f64();
             let e = error(got, r.expected).unwrap_or(f64::INFINITY);
-            (e, format!("{:?} x={:e} ref={:e} got={:e}", r.params, r.x, r.expected, got))
+            (
+                e,
+                format!(
+                    "{:?} x={:e} ref={:e} got={:e}",
+                    r.params, r.x, r.expected, got
+                ),
+            )
         })
         .collect();
     errs.sort_by(|a, b| b.0.total_cmp(&a.0));

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generates the reference log-density vectors of expfam with mpmath (60 digits).
 
-    python3 tests/scripts/gen_reference.py      # writes tests/data/reference_{f64,f32}.csv
+    python3 tests/scripts/gen_reference.py              # writes tests/data/reference_{f64,f32}.csv
+    python3 tests/scripts/gen_reference.py --out DIR    # writes them to DIR instead
 
 Each row: family,p1,p2,x,ln_pdf  (p2 empty for one-parameter families). Parameters and x
 are written with repr() so they round-trip exactly; ln_pdf is the exact value rounded once
@@ -298,8 +299,11 @@ def rows(conv):
 
 
 def main():
+    import sys
     here = os.path.dirname(os.path.abspath(__file__))
     data = os.path.join(here, "..", "data")
+    if len(sys.argv) == 3 and sys.argv[1] == "--out":
+        data = sys.argv[2]
     os.makedirs(data, exist_ok=True)
     header = "family,p1,p2,x,ln_pdf"
     for name, conv in (("f64", float), ("f32", to_f32)):

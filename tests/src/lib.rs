@@ -6,6 +6,11 @@
 
 use expfam_kernels::{Dist, Float};
 
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// One reference case: family, parameters, x, and the exact log-density rounded to f64.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -136,5 +141,8 @@ pub fn worst<F: Float>(
 
 /// The rows of one family.
 pub fn of_family(rows: &[Row], family: &str) -> Vec<Row> {
-    rows.iter().filter(|r| r.family == family).cloned().collect()
+    rows.iter()
+        .filter(|r| r.family == family)
+        .cloned()
+        .collect()
 }

@@ -114,13 +114,18 @@ fn batch_wrt_and_stats_agree_with_ln_pdf(
 
 #[test]
 fn stats_are_reusable_across_parameter_values() {
-    let data: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.37).sin() * 3.0 + 1.0).collect();
+    let data: Vec<f64> = (0..1000)
+        .map(|i| (i as f64 * 0.37).sin() * 3.0 + 1.0)
+        .collect();
     let stats = Normal::new(0.0, 1.0).unwrap().suff_stats(&data);
     for (mu, s) in [(0.0, 1.0), (1.0, 3.0), (-2.0, 0.5)] {
         let d = Normal::new(mu, s).unwrap();
         let direct: f64 = data.iter().map(|&x| d.ln_pdf(x)).sum();
         let fast = d.log_likelihood(&stats);
-        assert!((fast - direct).abs() <= 1e-11 * direct.abs(), "{fast} vs {direct}");
+        assert!(
+            (fast - direct).abs() <= 1e-11 * direct.abs(),
+            "{fast} vs {direct}"
+        );
     }
 }
 

@@ -52,7 +52,11 @@ fn closure_of<F: Float>(d: &Dist<F>) -> Box<dyn Fn(F) -> F> {
 
 fn check<F: Float>(rows: &[Row], family: &str, backend: Backend, bound: f64) {
     let rows = of_family(rows, family);
-    assert!(rows.len() >= 40, "{family}: only {} reference rows", rows.len());
+    assert!(
+        rows.len() >= 40,
+        "{family}: only {} reference rows",
+        rows.len()
+    );
     match worst::<F>(&rows, |d, x| eval(backend, d, x)) {
         Ok((e, at)) => assert!(
             e <= bound,

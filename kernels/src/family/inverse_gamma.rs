@@ -139,8 +139,7 @@ impl<F: Float> Kernel<F> for InverseGammaKernel<F> {
     fn eval(&self, x: F) -> F {
         let xc = x.to_calc();
         let y = self.scale / xc;
-        if !(xc > F::Calc::ZERO && y > F::Calc::ZERO && y < F::Calc::INFINITY) || self.reference
-        {
+        if !(xc > F::Calc::ZERO && y > F::Calc::ZERO && y < F::Calc::INFINITY) || self.reference {
             return self.dist.ln_pdf(x);
         }
         if self.centred {

@@ -83,7 +83,11 @@ impl<F: Float> ExpFam<F, 2> for LogNormal<F> {
         x > F::ZERO && x < F::INFINITY
     }
     fn ln_pdf(&self, x: F) -> F {
-        F::from_f64(ln_pdf_f64(self.mu.to_f64(), self.sigma.to_f64(), x.to_f64()))
+        F::from_f64(ln_pdf_f64(
+            self.mu.to_f64(),
+            self.sigma.to_f64(),
+            x.to_f64(),
+        ))
     }
     fn kernel(&self) -> LogNormalKernel<F> {
         let s = self.sigma.to_f64();

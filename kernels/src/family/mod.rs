@@ -200,8 +200,9 @@ pub trait ExpFam<F: Float, const D: usize>: Copy + Send + Sync {
         let mut acc = stats.sum_log_h.value();
         for (e, t) in eta.iter().zip(stats.sum_t.iter()) {
             // η_i = 0 removes T_i from the density even where T_i is infinite.
-            if *e != F::ZERO {
-                acc += *e * t.value();
+            let t = t.value();
+            if *e != F::ZERO && t != F::ZERO {
+                acc += *e * t;
             }
         }
         acc - F::from_f64(stats.n as f64) * self.log_partition()
@@ -234,9 +235,10 @@ impl<E: ExpFam<F, D>, F: Float, const D: usize> Kernel<F> for Wrt<E, F, D> {
         }
         let t = self.dist.suff_stat(x);
         let mut acc = -self.d_a;
-        for i in 0..D {
-            if self.d_eta[i] != F::ZERO {
-                acc += self.d_eta[i] * t[i];
+        for (&e, &ti) in self.d_eta.iter().zip(t.iter()) {
+            // A zero weight removes the statistic even where it is infinite.
+            if e != F::ZERO && ti != F::ZERO {
+                acc += e * ti;
             }
         }
         acc

@@ -72,7 +72,11 @@ impl<F: Float> ExpFam<F, 2> for Normal<F> {
         x.is_finite_()
     }
     fn ln_pdf(&self, x: F) -> F {
-        F::from_f64(ln_pdf_f64(self.mu.to_f64(), self.sigma.to_f64(), x.to_f64()))
+        F::from_f64(ln_pdf_f64(
+            self.mu.to_f64(),
+            self.sigma.to_f64(),
+            x.to_f64(),
+        ))
     }
     fn kernel(&self) -> NormalKernel<F> {
         let s = self.sigma.to_f64();

@@ -104,7 +104,11 @@ impl<F: Float> ExpFam<F, 1> for Weibull<F> {
         x >= F::ZERO && x < F::INFINITY
     }
     fn ln_pdf(&self, x: F) -> F {
-        F::from_f64(ln_pdf_f64(self.k.to_f64(), self.lambda.to_f64(), x.to_f64()))
+        F::from_f64(ln_pdf_f64(
+            self.k.to_f64(),
+            self.lambda.to_f64(),
+            x.to_f64(),
+        ))
     }
     fn kernel(&self) -> WeibullKernel<F> {
         let (k, l) = (self.k.to_f64(), self.lambda.to_f64());

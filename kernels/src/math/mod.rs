@@ -110,7 +110,7 @@ pub fn stirlerr<F: Float>(n: F) -> F {
     let mut corr = F::ZERO;
     while m < seven {
         corr += (m + F::HALF) * (F::ONE / m).ln_1p_() - F::ONE;
-        m = m + F::ONE;
+        m += F::ONE;
     }
     stirling_series(m, 12) + corr
 }
@@ -267,7 +267,11 @@ pub fn dpois_raw<F: Float>(x: F, lambda: F) -> F {
         return F::NAN;
     }
     if lambda == F::ZERO {
-        return if x == F::ZERO { F::ZERO } else { F::NEG_INFINITY };
+        return if x == F::ZERO {
+            F::ZERO
+        } else {
+            F::NEG_INFINITY
+        };
     }
     if !lambda.is_finite_() || !x.is_finite_() || x < F::ZERO {
         return F::NEG_INFINITY;
@@ -286,7 +290,11 @@ pub fn dpois_raw<F: Float>(x: F, lambda: F) -> F {
 /// (Loader's `dbinom_raw`); `p == 0`, `q == 0` and the end points are handled exactly.
 pub fn dbinom_raw<F: Float>(x: F, n: F, p: F, q: F) -> F {
     if p == F::ZERO {
-        return if x == F::ZERO { F::ZERO } else { F::NEG_INFINITY };
+        return if x == F::ZERO {
+            F::ZERO
+        } else {
+            F::NEG_INFINITY
+        };
     }
     if q == F::ZERO {
         return if x == n { F::ZERO } else { F::NEG_INFINITY };

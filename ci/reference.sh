@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Regenerates the mpmath reference vectors and checks they match the committed ones,
+# so the committed data is exactly what the committed script produces.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+if ! python3 -c "import mpmath" 2>/dev/null; then
+    python3 -m pip install --quiet mpmath
+fi
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+regen() {
+    python3 tests/scripts/gen_reference.py --out "$out" &&
+        cmp tests/data/reference_f64.csv "$out/reference_f64.csv" &&
+        cmp tests/data/reference_f32.csv "$out/reference_f32.csv" &&
+        python3 tests/scripts/gen_math_tables.py >"$out/tables.rs" &&
+        cmp kernels/src/math/tables.rs "$out/tables.rs"
+}
+step "reference vectors regenerate identically" regen

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The test command of the README and of CI: every check, then a summary of what ran
+# and how long it took. Installs what it needs (rustup targets and components, mpmath)
+# and is safe to run repeatedly.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+export SUMMARY_FILE="${ROOT}/target/ci-summary.txt"
+mkdir -p "${ROOT}/target"
+: >"$SUMMARY_FILE"
+start=$SECONDS
+status=0
+for script in host.sh cross-build.sh reference.sh; do
+    if ! bash "${ROOT}/ci/${script}"; then
+        status=1
+        break
+    fi
+done
+echo
+echo "=== summary ($(( (SECONDS - start) / 60 ))m $(( (SECONDS - start) % 60 ))s)"
+cat "$SUMMARY_FILE"
+exit "$status"
