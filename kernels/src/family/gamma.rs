@@ -20,7 +20,7 @@ const CENTRED_SHAPE: f64 = 16.0;
 /// use expfam_kernels::{ExpFam, Gamma};
 /// let d = Gamma::new(2.0, 3.0f64).unwrap();
 /// assert!((d.ln_pdf(1.0) - (9f64.ln() - 3.0)).abs() < 1e-15);
-/// assert_eq!(Gamma::new(1.0, 3.0f64).unwrap().ln_pdf(0.0), 3f64.ln());
+/// assert!((Gamma::new(1.0, 3.0f64).unwrap().ln_pdf(0.0) - 3f64.ln()).abs() < 1e-15);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Gamma<F> {
