@@ -35,6 +35,7 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod arch;
 mod dist;
 mod error;
 mod family;

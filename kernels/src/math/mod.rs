@@ -16,6 +16,7 @@
 //! The SIMD issue adds vector `ln`/`exp`/`log1p`/`lgamma` beside these.
 
 mod tables;
+pub mod vector;
 
 use crate::Float;
 pub(crate) use tables::{LN_FACTORIAL, STIRLERR_HALVES};

@@ -1,0 +1,265 @@
+//! The vector trait every tier implements, and the batch drivers written once over it.
+
+use crate::Float;
+use core::ops::{Add, Div, Mul, Neg, Sub};
+
+/// A vector of `f64` lanes, as one tier of the CPU provides it.
+///
+/// Every method is `#[inline(always)]` in the implementations, so that the generic
+/// algorithms compile into the caller's `#[target_feature]` context.
+pub trait Vector:
+    Copy
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+{
+    /// Number of lanes.
+    const LANES: usize;
+    /// A per-lane boolean.
+    type Mask: Copy;
+    /// The lanes as an array.
+    type Array: Copy + Default + AsRef<[f64]> + AsMut<[f64]>;
+
+    /// All lanes `v`.
+    fn splat(v: f64) -> Self;
+    /// Loads `LANES` values.
+    ///
+    /// # Safety
+    /// `p` must be valid for reading `LANES` consecutive `f64` (no alignment needed).
+    unsafe fn load(p: *const f64) -> Self;
+    /// Stores `LANES` values.
+    ///
+    /// # Safety
+    /// `p` must be valid for writing `LANES` consecutive `f64` (no alignment needed).
+    unsafe fn store(self, p: *mut f64);
+    /// Loads `LANES` `f32` values, widened exactly.
+    ///
+    /// # Safety
+    /// `p` must be valid for reading `LANES` consecutive `f32` (no alignment needed).
+    unsafe fn load_f32(p: *const f32) -> Self;
+    /// Stores the lanes rounded to `f32`.
+    ///
+    /// # Safety
+    /// `p` must be valid for writing `LANES` consecutive `f32` (no alignment needed).
+    unsafe fn store_f32(self, p: *mut f32);
+    /// The lanes as an array.
+    fn to_array(self) -> Self::Array;
+    /// A vector from an array of lanes.
+    fn from_array(a: Self::Array) -> Self;
+
+    /// `self · b + c`, with one rounding where the tier has FMA.
+    fn mul_add(self, b: Self, c: Self) -> Self;
+    /// `|self|`.
+    fn abs(self) -> Self;
+    /// Round to nearest, ties to even (|self| < 2^51).
+    fn round(self) -> Self;
+    /// Largest integer not greater than the lane (|self| < 2^51).
+    fn floor(self) -> Self;
+
+    /// `self < o` per lane (false for NaN).
+    fn lt(self, o: Self) -> Self::Mask;
+    /// `self <= o` per lane (false for NaN).
+    fn le(self, o: Self) -> Self::Mask;
+    /// `self == o` per lane (false for NaN).
+    fn eq(self, o: Self) -> Self::Mask;
+    /// Lane-wise and.
+    fn and(a: Self::Mask, b: Self::Mask) -> Self::Mask;
+    /// Lane-wise or.
+    fn or(a: Self::Mask, b: Self::Mask) -> Self::Mask;
+    /// Lane-wise not.
+    fn not(a: Self::Mask) -> Self::Mask;
+    /// `m ? a : b` per lane.
+    fn select(m: Self::Mask, a: Self, b: Self) -> Self;
+    /// True if any lane of `m` is set.
+    fn any(m: Self::Mask) -> bool;
+
+    /// For lanes holding positive normal finite values: `(k, m)` with
+    /// `self = 2^k · m`, `m ∈ [√½, √2)`, `k` an integer-valued `f64`.
+    fn split_sqrt2(self) -> (Self, Self);
+    /// `self · 2^n` for integer-valued `n ∈ [−1022, 1023]`.
+    fn ldexp(self, n: Self) -> Self;
+    /// The sum of the lanes.
+    fn reduce_add(self) -> f64;
+
+    /// Looks up `table[lane]` for integer-valued lanes in `0..table.len()` (others: 0).
+    #[inline(always)]
+    fn gather(table: &[f64], idx: Self) -> Self {
+        let mut a = idx.to_array();
+        for v in a.as_mut() {
+            let i = *v as usize; // saturating; NaN → 0
+            *v = if *v >= 0.0 {
+                table.get(i).copied().unwrap_or(0.0)
+            } else {
+                0.0
+            };
+        }
+        Self::from_array(a)
+    }
+}
+
+/// A kernel with a vector form: the family kernels implement it.
+pub trait VectorKernel<F: Float>: crate::Kernel<F> {
+    /// False when the parameters put the kernel on its reference path (degenerate or
+    /// extreme parameters): the whole batch then goes through [`Kernel::eval`](crate::Kernel::eval).
+    fn vectorizable(&self) -> bool {
+        true
+    }
+    /// The log-density of every lane, and the mask of lanes whose value must instead
+    /// come from the scalar path (special values, boundaries, rare ranges).
+    fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask);
+}
+
+/// Loads and stores of `F` lanes into `f64` vectors.
+pub trait LaneIo: Float {
+    /// Loads `V::LANES` values.
+    ///
+    /// # Safety
+    /// `p` valid for `V::LANES` reads.
+    unsafe fn load_v<V: Vector>(p: *const Self) -> V;
+    /// Stores `V::LANES` values.
+    ///
+    /// # Safety
+    /// `p` valid for `V::LANES` writes.
+    unsafe fn store_v<V: Vector>(v: V, p: *mut Self);
+}
+
+impl LaneIo for f64 {
+    #[inline(always)]
+    unsafe fn load_v<V: Vector>(p: *const f64) -> V {
+        // SAFETY: forwarded from the caller.
+        unsafe { V::load(p) }
+    }
+    #[inline(always)]
+    unsafe fn store_v<V: Vector>(v: V, p: *mut f64) {
+        // SAFETY: forwarded from the caller.
+        unsafe { v.store(p) }
+    }
+}
+
+impl LaneIo for f32 {
+    #[inline(always)]
+    unsafe fn load_v<V: Vector>(p: *const f32) -> V {
+        // SAFETY: forwarded from the caller.
+        unsafe { V::load_f32(p) }
+    }
+    #[inline(always)]
+    unsafe fn store_v<V: Vector>(v: V, p: *mut f32) {
+        // SAFETY: forwarded from the caller.
+        unsafe { v.store_f32(p) }
+    }
+}
+
+/// `out[i] = k(xs[i])` with vectors of `V`, two vectors per step; the tail and the
+/// vectors with special lanes go through the scalar kernel. Lengths must be equal
+/// (checked by the caller).
+#[inline(always)]
+pub fn map<V: Vector, F: LaneIo, K: VectorKernel<F>>(k: &K, xs: &[F], out: &mut [F]) {
+    debug_assert_eq!(xs.len(), out.len());
+    let n = xs.len().min(out.len());
+    if !k.vectorizable() {
+        for i in 0..n {
+            out[i] = k.eval(xs[i]);
+        }
+        return;
+    }
+    let l = V::LANES;
+    let mut i = 0;
+    while i + 2 * l <= n {
+        // SAFETY: i + 2·LANES <= n <= len of both slices.
+        let (x0, x1) = unsafe {
+            (
+                F::load_v::<V>(xs.as_ptr().add(i)),
+                F::load_v::<V>(xs.as_ptr().add(i + l)),
+            )
+        };
+        let (v0, s0) = k.eval_v(x0);
+        let (v1, s1) = k.eval_v(x1);
+        if V::any(V::or(s0, s1)) {
+            for j in i..i + 2 * l {
+                out[j] = k.eval(xs[j]);
+            }
+        } else {
+            // SAFETY: as for the loads.
+            unsafe {
+                F::store_v(v0, out.as_mut_ptr().add(i));
+                F::store_v(v1, out.as_mut_ptr().add(i + l));
+            }
+        }
+        i += 2 * l;
+    }
+    while i + l <= n {
+        // SAFETY: i + LANES <= n.
+        let x = unsafe { F::load_v::<V>(xs.as_ptr().add(i)) };
+        let (v, s) = k.eval_v(x);
+        if V::any(s) {
+            for j in i..i + l {
+                out[j] = k.eval(xs[j]);
+            }
+        } else {
+            // SAFETY: i + LANES <= n.
+            unsafe { F::store_v(v, out.as_mut_ptr().add(i)) };
+        }
+        i += l;
+    }
+    for j in i..n {
+        out[j] = k.eval(xs[j]);
+    }
+}
+
+/// `Σ k(xs[i])` with two vector accumulators (in `f64` for every `F`), no stores.
+#[inline(always)]
+pub fn sum<V: Vector, F: LaneIo, K: VectorKernel<F>>(k: &K, xs: &[F]) -> F {
+    let n = xs.len();
+    if !k.vectorizable() {
+        let mut acc = 0.0f64;
+        for &x in xs {
+            acc += k.eval(x).to_f64();
+        }
+        return F::from_f64(acc);
+    }
+    let l = V::LANES;
+    let (mut a0, mut a1) = (V::splat(0.0), V::splat(0.0));
+    let mut tail = 0.0f64;
+    let mut i = 0;
+    while i + 2 * l <= n {
+        // SAFETY: i + 2·LANES <= n.
+        let (x0, x1) = unsafe {
+            (
+                F::load_v::<V>(xs.as_ptr().add(i)),
+                F::load_v::<V>(xs.as_ptr().add(i + l)),
+            )
+        };
+        let (v0, s0) = k.eval_v(x0);
+        let (v1, s1) = k.eval_v(x1);
+        if V::any(V::or(s0, s1)) {
+            for &x in &xs[i..i + 2 * l] {
+                tail += k.eval(x).to_f64();
+            }
+        } else {
+            a0 = a0 + v0;
+            a1 = a1 + v1;
+        }
+        i += 2 * l;
+    }
+    for &x in &xs[i..] {
+        tail += k.eval(x).to_f64();
+    }
+    F::from_f64((a0 + a1).reduce_add() + tail)
+}
+
+/// `2^52 + 1023`: adding it to an integer-valued `n ∈ [−1023, 1024]` leaves `n + 1023` in
+/// the low mantissa bits, which `<< 52` turns into the exponent field of `2^n`.
+pub const LDEXP_SHIFT: f64 = 4_503_599_627_371_519.0;
+/// Added to the bits of `x` so that the exponent field rounds at `√½` rather than 1
+/// (`(0x3ff00000 − 0x3fe6a09e) << 32`).
+pub const SQRT2_OFFSET: u64 = 0x0009_5f62_0000_0000;
+/// The mantissa field.
+pub const MANT_MASK: u64 = 0x000f_ffff_ffff_ffff;
+/// The bits of `√½` truncated to its high word: the bottom of the mantissa range.
+pub const SQRT_HALF_BITS: u64 = 0x3fe6_a09e_0000_0000;
+/// `2^52` as bits: `k | TWO52_BITS` reinterpreted is `2^52 + k` for `0 <= k < 2^52`.
+pub const TWO52_BITS: u64 = 0x4330_0000_0000_0000;
+/// `2^52`.
+pub const TWO52: f64 = 4_503_599_627_370_496.0;

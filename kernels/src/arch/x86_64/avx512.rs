@@ -1,0 +1,202 @@
+//! AVX-512 (F + DQ): eight `f64` lanes in `__m512d`, mask registers, fused
+//! multiply-add, `vrndscalepd`.
+
+use crate::arch::generic::{self as g, Vector};
+use core::arch::x86_64::*;
+use core::ops::{Add, Div, Mul, Neg, Sub};
+
+/// Token for the AVX-512 tier: a value proves the CPU has AVX-512F and AVX-512DQ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Avx512(());
+
+impl Avx512 {
+    /// `Some` when the CPU has AVX-512F and AVX-512DQ.
+    pub fn new() -> Option<Self> {
+        Self::is_available().then_some(Avx512(()))
+    }
+    /// True when the CPU has AVX-512F and AVX-512DQ.
+    pub fn is_available() -> bool {
+        super::detected!("avx512f", "avx512dq")
+    }
+    /// A token without checking.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F and AVX-512DQ.
+    pub unsafe fn new_unchecked() -> Self {
+        Avx512(())
+    }
+}
+
+super::entry_points!(Avx512, F64x8, "avx512f,avx512dq");
+
+/// Eight `f64` lanes. Its methods are only called from code compiled with AVX-512F/DQ
+/// enabled (the entry points of [`Avx512`]).
+#[derive(Debug, Clone, Copy)]
+#[repr(transparent)]
+pub struct F64x8(__m512d);
+
+macro_rules! binop {
+    ($tr:ident, $f:ident, $intr:ident) => {
+        impl $tr for F64x8 {
+            type Output = Self;
+            #[inline(always)]
+            fn $f(self, o: Self) -> Self {
+                // SAFETY: only reached from Avx512 entry points.
+                F64x8(unsafe { $intr(self.0, o.0) })
+            }
+        }
+    };
+}
+binop!(Add, add, _mm512_add_pd);
+binop!(Sub, sub, _mm512_sub_pd);
+binop!(Mul, mul, _mm512_mul_pd);
+binop!(Div, div, _mm512_div_pd);
+
+impl Neg for F64x8 {
+    type Output = Self;
+    #[inline(always)]
+    fn neg(self) -> Self {
+        // SAFETY: only reached from Avx512 entry points.
+        F64x8(unsafe {
+            _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(self.0), i64s(1 << 63)))
+        })
+    }
+}
+
+#[inline(always)]
+fn i64s(v: u64) -> __m512i {
+    // SAFETY: only reached from Avx512 entry points.
+    unsafe { _mm512_set1_epi64(v as i64) }
+}
+
+impl Vector for F64x8 {
+    const LANES: usize = 8;
+    type Mask = __mmask8;
+    type Array = [f64; 8];
+
+    #[inline(always)]
+    fn splat(v: f64) -> Self {
+        // SAFETY: only reached from Avx512 entry points.
+        F64x8(unsafe { _mm512_set1_pd(v) })
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const f64) -> Self {
+        // SAFETY: the caller guarantees eight readable f64 at p.
+        F64x8(unsafe { _mm512_loadu_pd(p) })
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: *mut f64) {
+        // SAFETY: the caller guarantees eight writable f64 at p.
+        unsafe { _mm512_storeu_pd(p, self.0) }
+    }
+    #[inline(always)]
+    unsafe fn load_f32(p: *const f32) -> Self {
+        // SAFETY: the caller guarantees eight readable f32 at p.
+        F64x8(unsafe { _mm512_cvtps_pd(_mm256_loadu_ps(p)) })
+    }
+    #[inline(always)]
+    unsafe fn store_f32(self, p: *mut f32) {
+        // SAFETY: the caller guarantees eight writable f32 at p.
+        unsafe { _mm256_storeu_ps(p, _mm512_cvtpd_ps(self.0)) }
+    }
+    #[inline(always)]
+    fn to_array(self) -> [f64; 8] {
+        let mut a = [0.0; 8];
+        // SAFETY: a has room for eight f64.
+        unsafe { _mm512_storeu_pd(a.as_mut_ptr(), self.0) };
+        a
+    }
+    #[inline(always)]
+    fn from_array(a: [f64; 8]) -> Self {
+        // SAFETY: a holds eight f64.
+        F64x8(unsafe { _mm512_loadu_pd(a.as_ptr()) })
+    }
+    #[inline(always)]
+    fn mul_add(self, b: Self, c: Self) -> Self {
+        // SAFETY: only reached from Avx512 entry points.
+        F64x8(unsafe { _mm512_fmadd_pd(self.0, b.0, c.0) })
+    }
+    #[inline(always)]
+    fn abs(self) -> Self {
+        // SAFETY: only reached from Avx512 entry points.
+        F64x8(unsafe { _mm512_abs_pd(self.0) })
+    }
+    #[inline(always)]
+    fn round(self) -> Self {
+        // SAFETY: only reached from Avx512 entry points.
+        F64x8(unsafe {
+            _mm512_roundscale_pd::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(self.0)
+        })
+    }
+    #[inline(always)]
+    fn floor(self) -> Self {
+        // SAFETY: only reached from Avx512 entry points.
+        F64x8(unsafe {
+            _mm512_roundscale_pd::<{ _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC }>(self.0)
+        })
+    }
+    #[inline(always)]
+    fn lt(self, o: Self) -> __mmask8 {
+        // SAFETY: only reached from Avx512 entry points.
+        unsafe { _mm512_cmp_pd_mask::<_CMP_LT_OQ>(self.0, o.0) }
+    }
+    #[inline(always)]
+    fn le(self, o: Self) -> __mmask8 {
+        // SAFETY: only reached from Avx512 entry points.
+        unsafe { _mm512_cmp_pd_mask::<_CMP_LE_OQ>(self.0, o.0) }
+    }
+    #[inline(always)]
+    fn eq(self, o: Self) -> __mmask8 {
+        // SAFETY: only reached from Avx512 entry points.
+        unsafe { _mm512_cmp_pd_mask::<_CMP_EQ_OQ>(self.0, o.0) }
+    }
+    #[inline(always)]
+    fn and(a: __mmask8, b: __mmask8) -> __mmask8 {
+        a & b
+    }
+    #[inline(always)]
+    fn or(a: __mmask8, b: __mmask8) -> __mmask8 {
+        a | b
+    }
+    #[inline(always)]
+    fn not(a: __mmask8) -> __mmask8 {
+        !a
+    }
+    #[inline(always)]
+    fn select(m: __mmask8, a: Self, b: Self) -> Self {
+        // SAFETY: only reached from Avx512 entry points.
+        F64x8(unsafe { _mm512_mask_blend_pd(m, b.0, a.0) })
+    }
+    #[inline(always)]
+    fn any(m: __mmask8) -> bool {
+        m != 0
+    }
+    #[inline(always)]
+    fn split_sqrt2(self) -> (Self, Self) {
+        // SAFETY: only reached from Avx512 entry points.
+        unsafe {
+            let ix = _mm512_add_epi64(_mm512_castpd_si512(self.0), i64s(g::SQRT2_OFFSET));
+            let e = _mm512_or_si512(_mm512_srli_epi64::<52>(ix), i64s(g::TWO52_BITS));
+            let k = _mm512_sub_pd(_mm512_castsi512_pd(e), _mm512_set1_pd(g::TWO52 + 1023.0));
+            let m = _mm512_add_epi64(
+                _mm512_and_si512(ix, i64s(g::MANT_MASK)),
+                i64s(g::SQRT_HALF_BITS),
+            );
+            (F64x8(k), F64x8(_mm512_castsi512_pd(m)))
+        }
+    }
+    #[inline(always)]
+    fn ldexp(self, n: Self) -> Self {
+        // SAFETY: only reached from Avx512 entry points.
+        unsafe {
+            let t = _mm512_add_pd(n.0, _mm512_set1_pd(g::LDEXP_SHIFT));
+            let scale = _mm512_castsi512_pd(_mm512_slli_epi64::<52>(_mm512_castpd_si512(t)));
+            F64x8(_mm512_mul_pd(self.0, scale))
+        }
+    }
+    #[inline(always)]
+    fn reduce_add(self) -> f64 {
+        let a = self.to_array();
+        ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
+    }
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Reference values for the vector math (kernels/src/math/vector), from mpmath.
+
+    python3 tests/scripts/gen_vector_math.py [--out DIR]    # default tests/data/math
+
+For each function a little-endian binary file of f64 triples (x, hi, lo): hi is the
+exact f(x) rounded to nearest, lo the exact remainder f(x) - hi rounded, so errors can be
+measured to a small fraction of an ulp. Points: edge cases, evenly spaced grids and
+seeded random inputs (Python's random with fixed seeds), at least 100 000 per function.
+"""
+import math
+import os
+import random
+import struct
+import sys
+
+from mpmath import mp, mpf, log, exp, log1p
+
+mp.dps = 40
+
+
+def b2f(b):
+    return struct.unpack("<d", struct.pack("<Q", b))[0]
+
+
+def f2b(x):
+    return struct.unpack("<Q", struct.pack("<d", x))[0]
+
+
+def neighbours(x, k=3):
+    b = f2b(x)
+    return [b2f(b + d) for d in range(-k, k + 1) if 0 < b + d < 0x7FF0000000000000]
+
+
+def ln_points():
+    rng = random.Random(1)
+    pts = [1.0, 2.0, 0.5, math.e, 10.0, 2.2250738585072014e-308, 1.7976931348623157e308]
+    pts += neighbours(1.0, 50) + neighbours(math.sqrt(0.5), 20) + neighbours(math.sqrt(2), 20)
+    for k in range(-1022, 1024):  # every binade, at its edges and inside
+        pts += [math.ldexp(1.0, k), math.ldexp(1.5, k), math.ldexp(1.9999999999999998, k)]
+    while len(pts) < 40_000:  # random bits over every positive normal
+        b = rng.randrange(0x0010000000000000, 0x7FF0000000000000)
+        pts.append(b2f(b))
+    for i in range(30_000):  # evenly spaced near 1, where ln is smallest
+        pts.append(0.7 + 0.7 * i / 30_000)
+    while len(pts) < 105_000:  # log-uniform over a wide range
+        pts.append(math.exp(rng.uniform(-700, 700)))
+    return pts, log
+
+
+def exp_points():
+    rng = random.Random(2)
+    pts = [0.0, -0.0, 1.0, -1.0, 708.0, -708.0, 707.9999999999999, 1e-300, -1e-300, 5e-324]
+    ln2 = math.log(2)
+    for n in range(-1021, 1022):  # the rounding boundaries of n = round(x / ln 2)
+        pts += neighbours((n + 0.5) * ln2, 1)
+    for i in range(40_000):
+        pts.append(-708.0 + 1416.0 * i / 40_000)
+    while len(pts) < 80_000:
+        pts.append(rng.uniform(-1.0, 1.0))
+    while len(pts) < 105_000:
+        pts.append(math.copysign(math.exp(rng.uniform(-745, 6.56)), rng.choice([-1, 1])))
+    return [p for p in pts if abs(p) <= 708.0], exp
+
+
+def ln_1p_points():
+    rng = random.Random(3)
+    pts = [0.0, 1e-300, -1e-300, 1e-16, -1e-16, 1.0, -0.5, -0.9999999999999999, 1e300]
+    pts += neighbours(-0.5, 10) + neighbours(1.0, 10) + neighbours(-0.2928932188134524, 10)
+    for i in range(1, 30_000):
+        pts.append(-0.999 + 2.0 * i / 30_000)
+    while len(pts) < 70_000:
+        pts.append(rng.choice([-1, 1]) * math.exp(rng.uniform(-700, 0)))
+    while len(pts) < 90_000:
+        pts.append(-1.0 + math.exp(rng.uniform(-36, -1)))
+    while len(pts) < 105_000:
+        pts.append(math.exp(rng.uniform(0, 700)))
+    return [p for p in pts if p > -1.0], log1p
+
+
+def write(path, pts, f):
+    with open(path, "wb") as out:
+        for x in pts:
+            v = f(mpf(x))
+            hi = float(v)
+            lo = float(v - mpf(hi))
+            out.write(struct.pack("<3d", x, hi, lo))
+    print(f"{os.path.basename(path)}: {len(pts)} points")
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = os.path.join(here, "..", "data", "math")
+    if len(sys.argv) == 3 and sys.argv[1] == "--out":
+        out = sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    for name, gen in (("ln", ln_points), ("exp", exp_points), ("ln_1p", ln_1p_points)):
+        pts, f = gen()
+        write(os.path.join(out, name + ".bin"), pts, f)
+
+
+if __name__ == "__main__":
+    main()
