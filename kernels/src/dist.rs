@@ -158,6 +158,18 @@ macro_rules! dists {
             }
         }
 
+        impl<F: Float> DistKernel<F> {
+            /// [`Kernel::map`] at an explicit SIMD tier (the scalar loop if the tier is
+            /// unavailable), without touching the process-wide choice.
+            pub fn map_at(&self, tier: crate::simd::Tier, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
+                match self { $( DistKernel::$variant(k) => crate::simd::map_at(tier, k, xs, out), )* }
+            }
+            /// [`Kernel::sum`] at an explicit SIMD tier.
+            pub fn sum_at(&self, tier: crate::simd::Tier, xs: &[F]) -> F {
+                match self { $( DistKernel::$variant(k) => crate::simd::sum_at(tier, k, xs), )* }
+            }
+        }
+
         impl<F: Float> Kernel<F> for DistKernel<F> {
             #[inline]
             fn eval(&self, x: F) -> F {
@@ -169,6 +181,12 @@ macro_rules! dists {
             }
             fn sum(&self, xs: &[F]) -> F {
                 match self { $( DistKernel::$variant(k) => k.sum(xs), )* }
+            }
+            fn map_scalar(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
+                match self { $( DistKernel::$variant(k) => k.map_scalar(xs, out), )* }
+            }
+            fn sum_scalar(&self, xs: &[F]) -> F {
+                match self { $( DistKernel::$variant(k) => k.sum_scalar(xs), )* }
             }
         }
     };

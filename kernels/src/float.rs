@@ -22,6 +22,7 @@ mod sealed {
 /// ```
 pub trait Float:
     sealed::Sealed
+    + crate::arch::generic::LaneIo
     + Copy
     + Default
     + PartialOrd

@@ -41,6 +41,7 @@ mod error;
 mod family;
 mod float;
 pub mod math;
+pub mod simd;
 
 pub use dist::{Dist, DistError, DistKernel};
 pub use error::{LengthMismatch, ParamError};

@@ -1,7 +1,10 @@
 //! Bernoulli(p): ln p at 1, ln(1−p) at 0.
 
 use super::{ExpFam, Kernel, SuffStats};
+use crate::arch::generic::{Vector, VectorKernel};
 use crate::error::probability;
+#[allow(unused_imports)]
+use crate::math::vector as vm;
 use crate::{Float, ParamError};
 
 /// The Bernoulli distribution with success probability `p` (0 <= p <= 1).
@@ -100,6 +103,8 @@ pub struct BernoulliKernel<F: Float> {
 }
 
 impl<F: Float> Kernel<F> for BernoulliKernel<F> {
+    crate::simd::vector_batch!();
+
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         if x == F::ONE {
@@ -111,5 +116,19 @@ impl<F: Float> Kernel<F> for BernoulliKernel<F> {
         } else {
             F::NEG_INFINITY
         }
+    }
+}
+
+impl<F: Float> VectorKernel<F> for BernoulliKernel<F> {
+    #[inline(always)]
+    fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        let one = V::eq(x, V::splat(1.0));
+        let zero = V::eq(x, V::splat(0.0));
+        let v = V::select(
+            one,
+            V::splat(self.ln_p.to_f64()),
+            V::splat(self.ln_q.to_f64()),
+        );
+        (v, V::not(V::or(one, zero)))
     }
 }

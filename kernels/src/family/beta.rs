@@ -1,7 +1,10 @@
 //! Beta(alpha, beta): `(α−1) ln x + (β−1) ln(1−x) − ln B(α, β)`, 0 < x < 1.
 
 use super::{ExpFam, Kernel};
+use crate::arch::generic::{Vector, VectorKernel};
 use crate::error::positive;
+#[allow(unused_imports)]
+use crate::math::vector as vm;
 use crate::math::{dbinom_raw, lbeta, ln_ratio_m1};
 use crate::{Float, ParamError};
 
@@ -155,6 +158,8 @@ pub struct BetaKernel<F: Float> {
 }
 
 impl<F: Float> Kernel<F> for BetaKernel<F> {
+    crate::simd::vector_batch!();
+
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         if !(x > F::ZERO && x < F::ONE) || self.reference {
@@ -168,5 +173,30 @@ impl<F: Float> Kernel<F> for BetaKernel<F> {
         } else {
             self.am1 * x.ln_() + self.bm1 * (-x).ln_1p_() + self.c
         })
+    }
+}
+
+impl<F: Float> VectorKernel<F> for BetaKernel<F> {
+    fn vectorizable(&self) -> bool {
+        !self.reference
+    }
+    #[inline(always)]
+    fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        let one = V::splat(1.0);
+        let inside = V::and(V::lt(V::splat(0.0), x), V::lt(x, one));
+        let special = V::or(V::not(inside), vm::ln_special(x));
+        let (am1, bm1) = (V::splat(self.am1.to_f64()), V::splat(self.bm1.to_f64()));
+        let c = V::splat(self.c.to_f64());
+        if !self.centred {
+            let v = am1.mul_add(vm::ln_core(x), bm1.mul_add(vm::ln_1p_core(-x), c));
+            return (v, special);
+        }
+        let u = x * V::splat(self.inv_m.to_f64());
+        let w = (one - x) * V::splat(self.inv_1m.to_f64());
+        let v = am1.mul_add(vm::ln_ratio_m1(u), bm1.mul_add(vm::ln_ratio_m1(w), c));
+        (
+            v,
+            V::or(special, V::or(vm::ln_special(u), vm::ln_special(w))),
+        )
     }
 }

@@ -2,7 +2,10 @@
 
 use super::poisson::CountMode;
 use super::{ExpFam, Kernel, SuffStats};
+use crate::arch::generic::{Vector, VectorKernel};
 use crate::error::{finite, probability};
+#[allow(unused_imports)]
+use crate::math::vector as vm;
 use crate::math::{LN_2PI, bd0, dbinom_raw, is_whole, ln_factorial, stirlerr};
 use crate::{Float, ParamError};
 
@@ -159,6 +162,8 @@ pub struct BinomialKernel<F: Float> {
 }
 
 impl<F: Float> Kernel<F> for BinomialKernel<F> {
+    crate::simd::vector_batch!();
+
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         let xf = x;
@@ -190,5 +195,39 @@ impl<F: Float> Kernel<F> for BinomialKernel<F> {
                     - F::Calc::HALF * (x.ln_() + nmx.ln_())
             }
         })
+    }
+}
+
+impl<F: Float> VectorKernel<F> for BinomialKernel<F> {
+    fn vectorizable(&self) -> bool {
+        self.mode != CountMode::Reference
+    }
+    #[inline(always)]
+    fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        let zero = V::splat(0.0);
+        let n = V::splat(self.n.to_f64());
+        let ok = V::and(V::and(V::le(zero, x), V::le(x, n)), V::eq(x.floor(), x));
+        let nmx = n - x;
+        if self.mode == CountMode::Direct {
+            let v = V::splat(self.ln_fact_n.to_f64())
+                - vm::ln_factorial_small(x)
+                - vm::ln_factorial_small(nmx)
+                + x.mul_add(
+                    V::splat(self.ln_p.to_f64()),
+                    nmx * V::splat(self.ln_q.to_f64()),
+                );
+            return (v, V::not(ok));
+        }
+        let v = V::splat(self.c_saddle.to_f64())
+            - vm::stirlerr_int(x)
+            - vm::stirlerr_int(nmx)
+            - vm::bd0(x, V::splat(self.np.to_f64()))
+            - vm::bd0(nmx, V::splat(self.nq.to_f64()))
+            - V::splat(0.5) * (vm::ln_core(x) + vm::ln_core(nmx));
+        let v = V::select(V::eq(x, n), V::splat(self.at_n.to_f64()), v);
+        (
+            V::select(V::eq(x, zero), V::splat(self.at_zero.to_f64()), v),
+            V::not(ok),
+        )
     }
 }

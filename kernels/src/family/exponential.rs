@@ -1,7 +1,10 @@
 //! Exponential(rate): `ln λ − λx`, x >= 0.
 
 use super::{ExpFam, Kernel};
+use crate::arch::generic::{Vector, VectorKernel};
 use crate::error::positive;
+#[allow(unused_imports)]
+use crate::math::vector as vm;
 use crate::{Float, ParamError};
 
 /// The exponential distribution with rate `rate` (finite, > 0). Support: x >= 0.
@@ -85,6 +88,8 @@ pub struct ExponentialKernel<F: Float> {
 }
 
 impl<F: Float> Kernel<F> for ExponentialKernel<F> {
+    crate::simd::vector_batch!();
+
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         if x < F::ZERO {
@@ -92,5 +97,17 @@ impl<F: Float> Kernel<F> for ExponentialKernel<F> {
         }
         // NaN propagates through the arithmetic.
         F::from_calc(self.ln_rate - self.rate * x.to_calc())
+    }
+}
+
+impl<F: Float> VectorKernel<F> for ExponentialKernel<F> {
+    #[inline(always)]
+    fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        let v = V::splat(-self.rate.to_f64()).mul_add(x, V::splat(self.ln_rate.to_f64()));
+        let neg = V::lt(x, V::splat(0.0));
+        (
+            V::select(neg, V::splat(f64::NEG_INFINITY), v),
+            V::none_mask(),
+        )
     }
 }

@@ -1,7 +1,10 @@
 //! Gamma(shape, rate): `(a−1) ln x − bx + a ln b − ln Γ(a)`, x > 0.
 
 use super::{ExpFam, Kernel};
+use crate::arch::generic::{Vector, VectorKernel};
 use crate::error::positive;
+#[allow(unused_imports)]
+use crate::math::vector as vm;
 use crate::math::{dpois_raw, lgamma, ln_ratio_m1, ln1pmx};
 use crate::{Float, ParamError};
 
@@ -168,6 +171,8 @@ pub struct GammaKernel<F: Float> {
 }
 
 impl<F: Float> Kernel<F> for GammaKernel<F> {
+    crate::simd::vector_batch!();
+
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         let xc = x.to_calc();
@@ -188,5 +193,31 @@ impl<F: Float> Kernel<F> for GammaKernel<F> {
         } else {
             F::from_calc(self.am1 * y.ln_() - y + self.c)
         }
+    }
+}
+
+impl<F: Float> VectorKernel<F> for GammaKernel<F> {
+    fn vectorizable(&self) -> bool {
+        !self.reference
+    }
+    #[inline(always)]
+    fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        let y = x * V::splat(self.rate.to_f64());
+        let special = vm::ln_special(y);
+        let am1 = V::splat(self.am1.to_f64());
+        let c = V::splat(self.c.to_f64());
+        if !self.centred {
+            return (am1.mul_add(vm::ln_core(y), c - y), special);
+        }
+        let inv_m = V::splat(self.inv_mode.to_f64());
+        let t = ((x - V::splat(self.mode_hi.to_f64())) - V::splat(self.mode_lo.to_f64())) * inv_m;
+        let u = x * inv_m;
+        let near = V::le(t.abs(), V::splat(0.5));
+        let g = V::select(
+            near,
+            vm::ln1pmx_core(t),
+            vm::ln_core(u) - (u - V::splat(1.0)),
+        );
+        (am1.mul_add(g, c), V::or(special, vm::ln_special(u)))
     }
 }

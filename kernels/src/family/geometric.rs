@@ -1,8 +1,11 @@
 //! Geometric(p): `k ln(1−p) + ln p`, k = 0, 1, 2, … failures before the first success.
 
 use super::{ExpFam, Kernel, SuffStats};
+use crate::arch::generic::{Vector, VectorKernel};
 use crate::error::probability;
 use crate::math::is_whole;
+#[allow(unused_imports)]
+use crate::math::vector as vm;
 use crate::{Float, ParamError};
 
 /// The geometric distribution of the number of failures before the first success, with
@@ -102,6 +105,8 @@ pub struct GeometricKernel<F: Float> {
 }
 
 impl<F: Float> Kernel<F> for GeometricKernel<F> {
+    crate::simd::vector_batch!();
+
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         if !(x > F::ZERO && x.floor_() == x && x < F::INFINITY) {
@@ -110,5 +115,25 @@ impl<F: Float> Kernel<F> for GeometricKernel<F> {
             return self.dist.ln_pdf(x);
         }
         F::from_calc(x.to_calc() * self.ln_q + self.ln_p)
+    }
+}
+
+impl<F: Float> VectorKernel<F> for GeometricKernel<F> {
+    fn vectorizable(&self) -> bool {
+        self.ln_q.to_f64().is_finite()
+    }
+    #[inline(always)]
+    fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        let ok = V::and(
+            V::and(
+                V::le(V::splat(0.0), x),
+                V::lt(x, V::splat(2_251_799_813_685_248.0)),
+            ),
+            V::eq(x.floor(), x),
+        );
+        (
+            x.mul_add(V::splat(self.ln_q.to_f64()), V::splat(self.ln_p.to_f64())),
+            V::not(ok),
+        )
     }
 }

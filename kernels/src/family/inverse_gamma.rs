@@ -1,7 +1,10 @@
 //! InverseGamma(shape, scale): `a ln b − ln Γ(a) − (a+1) ln x − b/x`, x > 0.
 
 use super::{ExpFam, Kernel};
+use crate::arch::generic::{Vector, VectorKernel};
 use crate::error::positive;
+#[allow(unused_imports)]
+use crate::math::vector as vm;
 use crate::math::{dpois_raw, lgamma, ln_ratio_m1};
 use crate::{Float, ParamError};
 
@@ -135,6 +138,8 @@ pub struct InverseGammaKernel<F: Float> {
 }
 
 impl<F: Float> Kernel<F> for InverseGammaKernel<F> {
+    crate::simd::vector_batch!();
+
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         let xc = x.to_calc();
@@ -151,5 +156,26 @@ impl<F: Float> Kernel<F> for InverseGammaKernel<F> {
         } else {
             F::from_calc(self.ap1 * y.ln_() - y + self.c)
         }
+    }
+}
+
+impl<F: Float> VectorKernel<F> for InverseGammaKernel<F> {
+    fn vectorizable(&self) -> bool {
+        !self.reference
+    }
+    #[inline(always)]
+    fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        let y = V::splat(self.scale.to_f64()) / x;
+        let special = V::or(vm::ln_special(x), vm::ln_special(y));
+        let ap1 = V::splat(self.ap1.to_f64());
+        let c = V::splat(self.c.to_f64());
+        if !self.centred {
+            return (ap1.mul_add(vm::ln_core(y), c - y), special);
+        }
+        let u = y * V::splat(self.inv_ap1.to_f64());
+        (
+            ap1.mul_add(vm::ln_ratio_m1(u), c),
+            V::or(special, vm::ln_special(u)),
+        )
     }
 }

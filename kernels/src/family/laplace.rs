@@ -1,7 +1,10 @@
 //! Laplace(mu, b): `−|x − μ|/b − ln(2b)`.
 
 use super::{ExpFam, Kernel};
+use crate::arch::generic::{Vector, VectorKernel};
 use crate::error::{finite, positive};
+#[allow(unused_imports)]
+use crate::math::vector as vm;
 use crate::{Float, ParamError};
 
 /// The Laplace distribution with location `mu` (finite) and scale `b` (finite, > 0).
@@ -89,11 +92,25 @@ pub struct LaplaceKernel<F: Float> {
 }
 
 impl<F: Float> Kernel<F> for LaplaceKernel<F> {
+    crate::simd::vector_batch!();
+
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         if self.reference {
             return self.dist.ln_pdf(x);
         }
         F::from_calc(self.c - (x.to_calc() - self.mu).abs_() * self.inv_b)
+    }
+}
+
+impl<F: Float> VectorKernel<F> for LaplaceKernel<F> {
+    fn vectorizable(&self) -> bool {
+        !self.reference
+    }
+    #[inline(always)]
+    fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        let d = (x - V::splat(self.mu.to_f64())).abs();
+        let v = (-d).mul_add(V::splat(self.inv_b.to_f64()), V::splat(self.c.to_f64()));
+        (v, V::none_mask())
     }
 }

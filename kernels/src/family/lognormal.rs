@@ -1,8 +1,11 @@
 //! LogNormal(mu, sigma): `−½((ln x − μ)/σ)² − ln x − ln σ − ln √(2π)`, x > 0.
 
 use super::{ExpFam, Kernel};
+use crate::arch::generic::{Vector, VectorKernel};
 use crate::error::{finite, positive};
 use crate::math::LN_SQRT_2PI;
+#[allow(unused_imports)]
+use crate::math::vector as vm;
 use crate::{Float, ParamError};
 
 /// The log-normal distribution: `ln X ~ Normal(mu, sigma)`. Support: x > 0
@@ -113,6 +116,8 @@ pub struct LogNormalKernel<F: Float> {
 }
 
 impl<F: Float> Kernel<F> for LogNormalKernel<F> {
+    crate::simd::vector_batch!();
+
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         if !(x > F::ZERO && x < F::INFINITY) || self.reference {
@@ -121,5 +126,18 @@ impl<F: Float> Kernel<F> for LogNormalKernel<F> {
         let y = x.to_calc().ln_();
         let z = (y - self.mu) * self.inv_sigma;
         F::from_calc(self.c - F::Calc::HALF * z * z - y)
+    }
+}
+
+impl<F: Float> VectorKernel<F> for LogNormalKernel<F> {
+    fn vectorizable(&self) -> bool {
+        !self.reference
+    }
+    #[inline(always)]
+    fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        let y = vm::ln_core(x);
+        let z = (y - V::splat(self.mu.to_f64())) * V::splat(self.inv_sigma.to_f64());
+        let v = (z * V::splat(-0.5)).mul_add(z, V::splat(self.c.to_f64())) - y;
+        (v, vm::ln_special(x))
     }
 }

@@ -52,8 +52,20 @@ pub trait Kernel<F: Float>: Copy + Send + Sync {
     /// The log-density at `x`.
     fn eval(&self, x: F) -> F;
 
-    /// Writes `eval(xs[i])` to `out[i]`; the slices must have equal lengths.
+    /// Writes `eval(xs[i])` to `out[i]`; the slices must have equal lengths. The family
+    /// kernels run this at the current SIMD tier ([`crate::simd`]).
     fn map(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
+        self.map_scalar(xs, out)
+    }
+
+    /// `Σ eval(xs[i])`, the log-likelihood of the sample, without storing the terms. The
+    /// family kernels run this at the current SIMD tier ([`crate::simd`]).
+    fn sum(&self, xs: &[F]) -> F {
+        self.sum_scalar(xs)
+    }
+
+    /// [`Kernel::map`] one point at a time with [`Kernel::eval`] (the scalar tier).
+    fn map_scalar(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
         if xs.len() != out.len() {
             return Err(LengthMismatch {
                 input: xs.len(),
@@ -66,9 +78,9 @@ pub trait Kernel<F: Float>: Copy + Send + Sync {
         Ok(())
     }
 
-    /// `Σ eval(xs[i])`, the log-likelihood of the sample, without storing the terms.
-    /// Four independent accumulators keep the adds from serialising.
-    fn sum(&self, xs: &[F]) -> F {
+    /// [`Kernel::sum`] one point at a time; four independent accumulators keep the adds
+    /// from serialising.
+    fn sum_scalar(&self, xs: &[F]) -> F {
         let mut acc = [F::ZERO; 4];
         let mut chunks = xs.chunks_exact(4);
         for ch in &mut chunks {

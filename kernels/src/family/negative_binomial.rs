@@ -1,7 +1,10 @@
 //! NegativeBinomial(r, p): `ln Γ(k+r) − ln k! − ln Γ(r) + r ln p + k ln(1−p)`.
 
 use super::{ExpFam, Kernel, SuffStats};
+use crate::arch::generic::{Vector, VectorKernel};
 use crate::error::{positive, probability};
+#[allow(unused_imports)]
+use crate::math::vector as vm;
 use crate::math::{LN_2PI, bd0, dbinom_raw, is_whole, lgamma, ln_factorial, stirlerr};
 use crate::{Float, ParamError};
 
@@ -98,7 +101,9 @@ impl<F: Float> ExpFam<F, 1> for NegativeBinomial<F> {
             p: self.p.to_calc(),
             q: F::Calc::from_f64(1.0 - p),
             ln_r: F::Calc::from_f64(r.ln_()),
+            ln_q: F::Calc::from_f64((-p).ln_1p_()),
             at_zero: F::Calc::from_f64(r * p.ln_()),
+            c_direct: F::Calc::from_f64(r * p.ln_() - lgamma(r)),
             c_saddle: F::Calc::from_f64(-stirlerr(r) - 0.5 * (LN_2PI + r.ln_())),
             degenerate: p == 1.0,
         }
@@ -125,12 +130,16 @@ pub struct NegativeBinomialKernel<F: Float> {
     p: F::Calc,
     q: F::Calc,
     ln_r: F::Calc,
+    ln_q: F::Calc,
     at_zero: F::Calc,
+    c_direct: F::Calc,
     c_saddle: F::Calc,
     degenerate: bool,
 }
 
 impl<F: Float> Kernel<F> for NegativeBinomialKernel<F> {
+    crate::simd::vector_batch!();
+
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         if !(x > F::ZERO && x <= F::MAX_EXACT_INT && x.floor_() == x) || self.degenerate {
@@ -153,5 +162,45 @@ impl<F: Float> Kernel<F> for NegativeBinomialKernel<F> {
             return self.dist.ln_pdf(xf);
         }
         F::from_calc(v)
+    }
+}
+
+impl<F: Float> VectorKernel<F> for NegativeBinomialKernel<F> {
+    fn vectorizable(&self) -> bool {
+        !self.degenerate
+    }
+    #[inline(always)]
+    fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        let zero = V::splat(0.0);
+        let ok = V::and(
+            V::and(V::le(zero, x), V::lt(x, V::splat(2_251_799_813_685_248.0))),
+            V::eq(x.floor(), x),
+        );
+        let r = V::splat(self.r.to_f64());
+        let m = x + r;
+        // Small k + r: the raw form, exact enough there (|terms| < 30).
+        let direct_lane = V::lt(m, V::splat(16.0));
+        let direct = vm::lgamma_pos(m) - vm::ln_factorial_small(V::select(direct_lane, x, zero))
+            + x.mul_add(
+                V::splat(self.ln_q.to_f64()),
+                V::splat(self.c_direct.to_f64()),
+            );
+        let v = if V::any(V::not(direct_lane)) {
+            let ln_m = vm::ln_core(m);
+            let saddle = V::splat(self.ln_r.to_f64()) - ln_m
+                + V::splat(self.c_saddle.to_f64())
+                + vm::stirling_series(V::select(direct_lane, V::splat(16.0), m))
+                - vm::stirlerr_int(x)
+                - vm::bd0(r, m * V::splat(self.p.to_f64()))
+                - vm::bd0(x, m * V::splat(self.q.to_f64()))
+                - V::splat(0.5) * (vm::ln_core(x) - ln_m);
+            V::select(direct_lane, direct, saddle)
+        } else {
+            direct
+        };
+        (
+            V::select(V::eq(x, zero), V::splat(self.at_zero.to_f64()), v),
+            V::not(ok),
+        )
     }
 }

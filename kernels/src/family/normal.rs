@@ -1,8 +1,11 @@
 //! Normal(mu, sigma): `−½((x−μ)/σ)² − ln σ − ln √(2π)`.
 
 use super::{ExpFam, Kernel};
+use crate::arch::generic::{Vector, VectorKernel};
 use crate::error::{finite, positive};
 use crate::math::LN_SQRT_2PI;
+#[allow(unused_imports)]
+use crate::math::vector as vm;
 use crate::{Float, ParamError};
 
 /// The normal distribution with mean `mu` (finite) and standard deviation `sigma`
@@ -102,6 +105,8 @@ pub struct NormalKernel<F: Float> {
 }
 
 impl<F: Float> Kernel<F> for NormalKernel<F> {
+    crate::simd::vector_batch!();
+
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         if self.reference {
@@ -109,5 +114,17 @@ impl<F: Float> Kernel<F> for NormalKernel<F> {
         }
         let z = (x.to_calc() - self.mu) * self.inv_sigma;
         F::from_calc(self.c - F::Calc::HALF * z * z)
+    }
+}
+
+impl<F: Float> VectorKernel<F> for NormalKernel<F> {
+    fn vectorizable(&self) -> bool {
+        !self.reference
+    }
+    #[inline(always)]
+    fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        let z = (x - V::splat(self.mu.to_f64())) * V::splat(self.inv_sigma.to_f64());
+        let v = (z * V::splat(-0.5)).mul_add(z, V::splat(self.c.to_f64()));
+        (v, V::none_mask())
     }
 }

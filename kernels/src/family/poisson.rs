@@ -1,7 +1,10 @@
 //! Poisson(lambda): `k ln λ − λ − ln k!`, k = 0, 1, 2, …
 
 use super::{ExpFam, Kernel, SuffStats};
+use crate::arch::generic::{Vector, VectorKernel};
 use crate::error::finite;
+#[allow(unused_imports)]
+use crate::math::vector as vm;
 use crate::math::{LN_2PI, bd0, dpois_raw, is_whole, ln_factorial, stirlerr};
 use crate::{Float, ParamError};
 
@@ -131,6 +134,8 @@ pub struct PoissonKernel<F: Float> {
 }
 
 impl<F: Float> Kernel<F> for PoissonKernel<F> {
+    crate::simd::vector_batch!();
+
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         if !(x >= F::ZERO && x <= F::MAX_EXACT_INT && x.floor_() == x)
@@ -151,5 +156,31 @@ impl<F: Float> Kernel<F> for PoissonKernel<F> {
                 }
             }
         })
+    }
+}
+
+impl<F: Float> VectorKernel<F> for PoissonKernel<F> {
+    fn vectorizable(&self) -> bool {
+        self.mode != CountMode::Reference
+    }
+    #[inline(always)]
+    fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        let zero = V::splat(0.0);
+        let lambda = V::splat(self.lambda.to_f64());
+        let whole = V::eq(x.floor(), x);
+        if self.mode == CountMode::Direct {
+            let ok = V::and(V::and(V::le(zero, x), V::lt(x, V::splat(128.0))), whole);
+            let v =
+                x.mul_add(V::splat(self.ln_lambda.to_f64()), -lambda) - vm::ln_factorial_small(x);
+            return (v, V::not(ok));
+        }
+        let ok = V::and(
+            V::and(V::le(zero, x), V::lt(x, V::splat(2_251_799_813_685_248.0))),
+            whole,
+        );
+        let v = V::splat(-0.5) * (V::splat(LN_2PI) + vm::ln_core(x))
+            - vm::stirlerr_int(x)
+            - vm::bd0(x, lambda);
+        (V::select(V::eq(x, zero), -lambda, v), V::not(ok))
     }
 }

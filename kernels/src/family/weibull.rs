@@ -1,7 +1,10 @@
 //! Weibull(k, lambda): `ln(k/λ) + (k−1) ln(x/λ) − (x/λ)^k`, x >= 0.
 
 use super::{ExpFam, Kernel};
+use crate::arch::generic::{Vector, VectorKernel};
 use crate::error::positive;
+#[allow(unused_imports)]
+use crate::math::vector as vm;
 use crate::{Float, ParamError};
 
 /// The Weibull distribution with shape `k` and scale `lambda` (both finite, > 0).
@@ -137,6 +140,8 @@ pub struct WeibullKernel<F: Float> {
 }
 
 impl<F: Float> Kernel<F> for WeibullKernel<F> {
+    crate::simd::vector_batch!();
+
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         let y = x.to_calc() * self.inv_lambda;
@@ -145,5 +150,18 @@ impl<F: Float> Kernel<F> for WeibullKernel<F> {
         }
         let l = y.ln_();
         F::from_calc(self.c + self.km1 * l - (self.k * l).exp_())
+    }
+}
+
+impl<F: Float> VectorKernel<F> for WeibullKernel<F> {
+    #[inline(always)]
+    fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        let y = x * V::splat(self.inv_lambda.to_f64());
+        let l = vm::ln_core(y);
+        let kl = V::splat(self.k.to_f64()) * l;
+        let special = V::or(vm::ln_special(y), vm::exp_special(kl));
+        let v =
+            V::splat(self.km1.to_f64()).mul_add(l, V::splat(self.c.to_f64())) - vm::exp_core(kl);
+        (v, special)
     }
 }

@@ -74,6 +74,8 @@ pub trait Vector:
     fn select(m: Self::Mask, a: Self, b: Self) -> Self;
     /// True if any lane of `m` is set.
     fn any(m: Self::Mask) -> bool;
+    /// The mask with no lane set.
+    fn none_mask() -> Self::Mask;
 
     /// For lanes holding positive normal finite values: `(k, m)` with
     /// `self = 2^k · m`, `m ∈ [√½, √2)`, `k` an integer-valued `f64`.
@@ -112,7 +114,7 @@ pub trait VectorKernel<F: Float>: crate::Kernel<F> {
 }
 
 /// Loads and stores of `F` lanes into `f64` vectors.
-pub trait LaneIo: Float {
+pub trait LaneIo: Copy + 'static {
     /// Loads `V::LANES` values.
     ///
     /// # Safety
@@ -155,7 +157,7 @@ impl LaneIo for f32 {
 /// vectors with special lanes go through the scalar kernel. Lengths must be equal
 /// (checked by the caller).
 #[inline(always)]
-pub fn map<V: Vector, F: LaneIo, K: VectorKernel<F>>(k: &K, xs: &[F], out: &mut [F]) {
+pub fn map<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F], out: &mut [F]) {
     debug_assert_eq!(xs.len(), out.len());
     let n = xs.len().min(out.len());
     if !k.vectorizable() {
@@ -210,7 +212,7 @@ pub fn map<V: Vector, F: LaneIo, K: VectorKernel<F>>(k: &K, xs: &[F], out: &mut 
 
 /// `Σ k(xs[i])` with two vector accumulators (in `f64` for every `F`), no stores.
 #[inline(always)]
-pub fn sum<V: Vector, F: LaneIo, K: VectorKernel<F>>(k: &K, xs: &[F]) -> F {
+pub fn sum<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F]) -> F {
     let n = xs.len();
     if !k.vectorizable() {
         let mut acc = 0.0f64;

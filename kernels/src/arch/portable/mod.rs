@@ -21,11 +21,11 @@ impl Portable {
         true
     }
     /// Batch map at this tier (see [`crate::arch::generic::map`]).
-    pub fn map<F: g::LaneIo, K: g::VectorKernel<F>>(self, k: &K, xs: &[F], out: &mut [F]) {
+    pub fn map<F: crate::Float, K: g::VectorKernel<F>>(self, k: &K, xs: &[F], out: &mut [F]) {
         g::map::<F64x4, F, K>(k, xs, out)
     }
     /// Batch sum at this tier (see [`crate::arch::generic::sum`]).
-    pub fn sum<F: g::LaneIo, K: g::VectorKernel<F>>(self, k: &K, xs: &[F]) -> F {
+    pub fn sum<F: crate::Float, K: g::VectorKernel<F>>(self, k: &K, xs: &[F]) -> F {
         g::sum::<F64x4, F, K>(k, xs)
     }
     /// Runs `f` (no features to enable: for symmetry with the other tiers).
@@ -176,6 +176,10 @@ impl Vector for F64x4 {
     #[inline(always)]
     fn any(m: f64x4) -> bool {
         m.any()
+    }
+    #[inline(always)]
+    fn none_mask() -> f64x4 {
+        f64x4::ZERO
     }
     #[inline(always)]
     fn split_sqrt2(self) -> (Self, Self) {

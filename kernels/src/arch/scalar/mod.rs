@@ -139,6 +139,10 @@ impl Vector for F64x1 {
         m
     }
     #[inline(always)]
+    fn none_mask() -> bool {
+        false
+    }
+    #[inline(always)]
     fn split_sqrt2(self) -> (Self, Self) {
         let ix = self.0.to_bits().wrapping_add(super::generic::SQRT2_OFFSET);
         let k = ((ix >> 52) as i64 - 1023) as f64;

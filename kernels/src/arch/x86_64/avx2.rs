@@ -172,6 +172,11 @@ impl Vector for F64x4 {
         unsafe { _mm256_movemask_pd(m) != 0 }
     }
     #[inline(always)]
+    fn none_mask() -> __m256d {
+        // SAFETY: only reached from Avx2Fma entry points.
+        unsafe { _mm256_setzero_pd() }
+    }
+    #[inline(always)]
     fn split_sqrt2(self) -> (Self, Self) {
         // SAFETY: only reached from Avx2Fma entry points (AVX2 integer ops).
         unsafe {

@@ -172,6 +172,10 @@ impl Vector for F64x8 {
         m != 0
     }
     #[inline(always)]
+    fn none_mask() -> __mmask8 {
+        0
+    }
+    #[inline(always)]
     fn split_sqrt2(self) -> (Self, Self) {
         // SAFETY: only reached from Avx512 entry points.
         unsafe {

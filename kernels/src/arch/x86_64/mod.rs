@@ -15,20 +15,14 @@ macro_rules! entry_points {
         impl $token {
             /// Batch map at this tier (see [`crate::arch::generic::map`]).
             #[inline]
-            pub fn map<
-                F: crate::arch::generic::LaneIo,
-                K: crate::arch::generic::VectorKernel<F>,
-            >(
+            pub fn map<F: crate::Float, K: crate::arch::generic::VectorKernel<F>>(
                 self,
                 k: &K,
                 xs: &[F],
                 out: &mut [F],
             ) {
                 #[target_feature(enable = $features)]
-                fn imp<
-                    F: crate::arch::generic::LaneIo,
-                    K: crate::arch::generic::VectorKernel<F>,
-                >(
+                fn imp<F: crate::Float, K: crate::arch::generic::VectorKernel<F>>(
                     k: &K,
                     xs: &[F],
                     out: &mut [F],
@@ -41,19 +35,13 @@ macro_rules! entry_points {
 
             /// Batch sum at this tier (see [`crate::arch::generic::sum`]).
             #[inline]
-            pub fn sum<
-                F: crate::arch::generic::LaneIo,
-                K: crate::arch::generic::VectorKernel<F>,
-            >(
+            pub fn sum<F: crate::Float, K: crate::arch::generic::VectorKernel<F>>(
                 self,
                 k: &K,
                 xs: &[F],
             ) -> F {
                 #[target_feature(enable = $features)]
-                fn imp<
-                    F: crate::arch::generic::LaneIo,
-                    K: crate::arch::generic::VectorKernel<F>,
-                >(
+                fn imp<F: crate::Float, K: crate::arch::generic::VectorKernel<F>>(
                     k: &K,
                     xs: &[F],
                 ) -> F {

@@ -165,6 +165,11 @@ impl Vector for F64x2 {
         unsafe { _mm_movemask_pd(m) != 0 }
     }
     #[inline(always)]
+    fn none_mask() -> __m128d {
+        // SAFETY: SSE2 baseline.
+        unsafe { _mm_setzero_pd() }
+    }
+    #[inline(always)]
     fn split_sqrt2(self) -> (Self, Self) {
         // SAFETY: SSE2 baseline (64-bit integer add, shift, and, or are SSE2).
         unsafe {

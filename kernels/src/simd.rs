@@ -1,0 +1,248 @@
+//! Choosing the SIMD tier: detected once and cached, or forced.
+//!
+//! With the `std` feature the tier is detected at run time on first use, unless the
+//! environment variable `EXPFAM_TIER` (`scalar`, `sse2`, `avx2`, `avx512`, `neon`,
+//! `portable`) names one. Without `std` it is chosen from the compile-time target
+//! features. [`force`] overrides both, e.g. so tests can run every tier on one machine.
+//!
+//! ```
+//! use expfam_kernels::simd::{self, Tier};
+//! let t = simd::current();
+//! assert!(t.is_available());
+//! assert!(simd::force(Tier::Scalar).is_ok());
+//! assert_eq!(simd::current(), Tier::Scalar);
+//! simd::force(t).unwrap();
+//! ```
+
+use crate::arch::generic::VectorKernel;
+use crate::{Float, LengthMismatch};
+use core::fmt;
+use core::sync::atomic::{AtomicU8, Ordering};
+
+/// A SIMD tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Tier {
+    /// The precomputed-constant kernel, one point at a time.
+    Scalar,
+    /// x86_64 SSE2: two f64 lanes.
+    Sse2,
+    /// x86_64 AVX2 + FMA: four f64 lanes.
+    Avx2,
+    /// x86_64 AVX-512F/DQ: eight f64 lanes.
+    Avx512,
+    /// aarch64 NEON (through the portable path: NEON is the aarch64 baseline).
+    Neon,
+    /// `wide`, with the instructions fixed at compile time.
+    Portable,
+}
+
+/// Every tier, in the order `EXPFAM_TIER` documents them.
+pub const TIERS: [Tier; 6] = [
+    Tier::Scalar,
+    Tier::Sse2,
+    Tier::Avx2,
+    Tier::Avx512,
+    Tier::Neon,
+    Tier::Portable,
+];
+
+impl Tier {
+    /// The name used by `EXPFAM_TIER` and the bench output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Scalar => "scalar",
+            Tier::Sse2 => "sse2",
+            Tier::Avx2 => "avx2",
+            Tier::Avx512 => "avx512",
+            Tier::Neon => "neon",
+            Tier::Portable => "portable",
+        }
+    }
+
+    /// The tier called `name`.
+    pub fn from_name(name: &str) -> Option<Tier> {
+        TIERS.into_iter().find(|t| t.name() == name)
+    }
+
+    /// True when this CPU (and build) can run the tier.
+    pub fn is_available(self) -> bool {
+        match self {
+            Tier::Scalar | Tier::Portable => true,
+            #[cfg(target_arch = "x86_64")]
+            Tier::Sse2 => true,
+            #[cfg(target_arch = "x86_64")]
+            Tier::Avx2 => crate::arch::x86_64::Avx2Fma::is_available(),
+            #[cfg(target_arch = "x86_64")]
+            Tier::Avx512 => crate::arch::x86_64::Avx512::is_available(),
+            #[cfg(target_arch = "aarch64")]
+            Tier::Neon => true,
+            _ => false,
+        }
+    }
+
+    fn code(self) -> u8 {
+        TIERS.iter().position(|&t| t == self).unwrap_or(0) as u8 + 1
+    }
+
+    fn from_code(c: u8) -> Tier {
+        TIERS[(c - 1) as usize]
+    }
+}
+
+impl fmt::Display for Tier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// [`force`] was asked for a tier this CPU or build cannot run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TierUnavailable(pub Tier);
+
+impl fmt::Display for TierUnavailable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "SIMD tier {} is not available on this CPU or build",
+            self.0
+        )
+    }
+}
+
+impl core::error::Error for TierUnavailable {}
+
+/// 0: not chosen yet; otherwise `Tier::code`.
+static CURRENT: AtomicU8 = AtomicU8::new(0);
+
+/// The best tier this CPU and build can run.
+pub fn detected() -> Tier {
+    if Tier::Avx512.is_available() {
+        Tier::Avx512
+    } else if Tier::Avx2.is_available() {
+        Tier::Avx2
+    } else if Tier::Sse2.is_available() {
+        Tier::Sse2
+    } else if Tier::Neon.is_available() {
+        Tier::Neon
+    } else if cfg!(target_feature = "simd128") {
+        Tier::Portable
+    } else {
+        Tier::Scalar
+    }
+}
+
+/// What `EXPFAM_TIER` asks for, if set (`Err` with its text when it names no tier or
+/// one this CPU cannot run; the detected tier is used then).
+#[cfg(feature = "std")]
+pub fn requested() -> Option<Result<Tier, std::string::String>> {
+    let v = std::env::var("EXPFAM_TIER").ok()?;
+    Some(match Tier::from_name(v.trim()) {
+        Some(t) if t.is_available() => Ok(t),
+        _ => Err(v),
+    })
+}
+
+/// The tier batch calls use: forced, else requested by `EXPFAM_TIER` (with `std`),
+/// else [`detected`]. Chosen on first use, then cached.
+pub fn current() -> Tier {
+    let c = CURRENT.load(Ordering::Relaxed);
+    if c != 0 {
+        return Tier::from_code(c);
+    }
+    #[cfg(feature = "std")]
+    let t = match requested() {
+        Some(Ok(t)) => t,
+        _ => detected(),
+    };
+    #[cfg(not(feature = "std"))]
+    let t = detected();
+    CURRENT.store(t.code(), Ordering::Relaxed);
+    t
+}
+
+/// Makes every later batch call use `tier`.
+pub fn force(tier: Tier) -> Result<(), TierUnavailable> {
+    if !tier.is_available() {
+        return Err(TierUnavailable(tier));
+    }
+    CURRENT.store(tier.code(), Ordering::Relaxed);
+    Ok(())
+}
+
+/// `out[i] = k(xs[i])` at `tier` (which must be available; else the scalar loop).
+pub fn map_at<F: Float, K: VectorKernel<F>>(
+    tier: Tier,
+    k: &K,
+    xs: &[F],
+    out: &mut [F],
+) -> Result<(), LengthMismatch> {
+    if xs.len() != out.len() {
+        return Err(LengthMismatch {
+            input: xs.len(),
+            output: out.len(),
+        });
+    }
+    match tier {
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx512 if tier.is_available() => {
+            // SAFETY: is_available() checked the CPU features.
+            unsafe { crate::arch::x86_64::Avx512::new_unchecked() }.map(k, xs, out)
+        }
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx2 if tier.is_available() => {
+            // SAFETY: is_available() checked the CPU features.
+            unsafe { crate::arch::x86_64::Avx2Fma::new_unchecked() }.map(k, xs, out)
+        }
+        #[cfg(target_arch = "x86_64")]
+        Tier::Sse2 => crate::arch::x86_64::Sse2::new()
+            .expect("x86_64 baseline")
+            .map(k, xs, out),
+        Tier::Portable | Tier::Neon if tier.is_available() => {
+            crate::arch::portable::Portable::new()
+                .expect("always")
+                .map(k, xs, out)
+        }
+        _ => k.map_scalar(xs, out)?,
+    }
+    Ok(())
+}
+
+/// `Σ k(xs[i])` at `tier` (which must be available; else the scalar loop).
+pub fn sum_at<F: Float, K: VectorKernel<F>>(tier: Tier, k: &K, xs: &[F]) -> F {
+    match tier {
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx512 if tier.is_available() => {
+            // SAFETY: is_available() checked the CPU features.
+            unsafe { crate::arch::x86_64::Avx512::new_unchecked() }.sum(k, xs)
+        }
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx2 if tier.is_available() => {
+            // SAFETY: is_available() checked the CPU features.
+            unsafe { crate::arch::x86_64::Avx2Fma::new_unchecked() }.sum(k, xs)
+        }
+        #[cfg(target_arch = "x86_64")]
+        Tier::Sse2 => crate::arch::x86_64::Sse2::new()
+            .expect("x86_64 baseline")
+            .sum(k, xs),
+        Tier::Portable | Tier::Neon if tier.is_available() => {
+            crate::arch::portable::Portable::new()
+                .expect("always")
+                .sum(k, xs)
+        }
+        _ => k.sum_scalar(xs),
+    }
+}
+
+/// Implements `Kernel::map` and `Kernel::sum` through the current tier.
+macro_rules! vector_batch {
+    () => {
+        fn map(&self, xs: &[F], out: &mut [F]) -> Result<(), crate::LengthMismatch> {
+            crate::simd::map_at(crate::simd::current(), self, xs, out)
+        }
+        fn sum(&self, xs: &[F]) -> F {
+            crate::simd::sum_at(crate::simd::current(), self, xs)
+        }
+    };
+}
+pub(crate) use vector_batch;

@@ -1,0 +1,101 @@
+//! Every SIMD tier this CPU has, against the mpmath reference vectors, for every family,
+//! f64 and f32: each parameter set's points go through `map` as one batch (so every
+//! lane position and the scalar tail are exercised, in several rotations), within
+//! 1e-13 of max(1, |ref|) (f32: 1e-6) and in the reference's value class; `sum` within
+//! 1e-13 of the sum of the references.
+
+use expfam_conformance::{Row, class, error, reference_f32, reference_f64};
+use expfam_kernels::simd::Tier;
+use expfam_kernels::{Dist, FAMILIES, Float, Kernel};
+use rstest::rstest;
+use std::collections::BTreeMap;
+
+fn groups(rows: &[Row], family: &str) -> Vec<(Vec<f64>, Vec<(f64, f64)>)> {
+    let mut m: BTreeMap<String, (Vec<f64>, Vec<(f64, f64)>)> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.family == family) {
+        let e = m
+            .entry(format!("{:?}", r.params))
+            .or_insert_with(|| (r.params.clone(), Vec::new()));
+        e.1.push((r.x, r.expected));
+    }
+    m.into_values().collect()
+}
+
+fn check<F: Float>(tier: Tier, family: &str, rows: &[Row], bound: f64) {
+    for (params, pts) in groups(rows, family) {
+        let ps: Vec<F> = params.iter().map(|&p| F::from_f64(p)).collect();
+        let k = Dist::<F>::from_name(family, &ps).unwrap().kernel();
+        for rot in [0, 1, 3, 5] {
+            let mut pts = pts.clone();
+            let r = rot % pts.len();
+            pts.rotate_left(r);
+            let xs: Vec<F> = pts.iter().map(|p| F::from_f64(p.0)).collect();
+            let mut out = vec![F::ZERO; xs.len()];
+            k.map_at(tier, &xs, &mut out).unwrap();
+            for (i, (&(x, want), got)) in pts.iter().zip(&out).enumerate() {
+                let got = got.to_f64();
+                let want_f = F::from_f64(want).to_f64();
+                let e = if class(got) == class(want_f) && got.is_finite() {
+                    Some((got - want).abs() / want.abs().max(1.0))
+                } else {
+                    error(got, want_f)
+                };
+                match e {
+                    Some(e) if e <= bound => {}
+                    _ => panic!(
+                        "{tier} {family} {} {params:?} x={x:e} (index {i}, rotation {rot}): got {got:e}, want {want:e}",
+                        F::NAME
+                    ),
+                }
+            }
+            // The sum over the points whose reference is finite.
+            let finite: Vec<(F, f64)> = pts
+                .iter()
+                .filter(|p| F::from_f64(p.1).to_f64().is_finite())
+                .map(|p| (F::from_f64(p.0), p.1))
+                .collect();
+            let xs: Vec<F> = finite.iter().map(|p| p.0).collect();
+            let want: f64 = finite.iter().map(|p| p.1).sum();
+            let scale: f64 = finite
+                .iter()
+                .map(|p| p.1.abs().max(1.0))
+                .sum::<f64>()
+                .max(1.0);
+            let got = k.sum_at(tier, &xs).to_f64();
+            assert!(
+                (got - want).abs() <= bound * scale,
+                "{tier} {family} {} {params:?}: sum {got:e} vs {want:e}",
+                F::NAME
+            );
+        }
+    }
+}
+
+#[rstest]
+fn every_tier_matches_the_reference(
+    #[values("scalar", "sse2", "avx2", "avx512", "portable")] tier: &str,
+) {
+    let tier = Tier::from_name(tier).unwrap();
+    if !tier.is_available() {
+        eprintln!("{tier}: not available on this CPU; skipped here (CI forces it where it exists)");
+        return;
+    }
+    let (r64, r32) = (reference_f64(), reference_f32());
+    for family in FAMILIES {
+        check::<f64>(tier, family, &r64, 1e-13);
+        check::<f32>(tier, family, &r32, 1e-6);
+    }
+}
+
+#[test]
+fn forcing_a_tier_is_visible_and_unavailable_tiers_are_refused() {
+    use expfam_kernels::simd;
+    let before = simd::current();
+    assert!(before.is_available());
+    for t in simd::TIERS {
+        if !t.is_available() {
+            assert!(simd::force(t).is_err(), "{t} should be refused");
+        }
+    }
+    assert_eq!(simd::current(), before);
+}
