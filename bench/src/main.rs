@@ -55,6 +55,7 @@ fn main() -> ExitCode {
 enum Backend {
     Scalar,
     Closure,
+    Simd,
 }
 
 fn eval(args: &[String]) -> Result<(), Usage> {
@@ -77,16 +78,17 @@ fn eval(args: &[String]) -> Result<(), Usage> {
                         None => {
                             i += 1;
                             args.get(i).cloned().ok_or_else(|| {
-                                Usage("--backend needs a value (scalar, closure)".into())
+                                Usage("--backend needs a value (scalar, closure, simd)".into())
                             })?
                         }
                     };
                     backend = match v.as_str() {
                         "scalar" => Backend::Scalar,
                         "closure" => Backend::Closure,
-                        "simd" | "jit" | "auto" => {
+                        "simd" => Backend::Simd,
+                        "jit" | "auto" => {
                             return Err(Usage(format!(
-                                "backend '{v}' is not built yet; available: scalar, closure"
+                                "backend '{v}' is not built yet; available: scalar, closure, simd"
                             )));
                         }
                         _ => {
@@ -170,6 +172,10 @@ fn eval_as<F: Float + std::str::FromStr>(
         }
         Backend::Closure => dist
             .kernel()
+            .map_scalar(&xs, &mut out)
+            .expect("output sized to input"),
+        Backend::Simd => dist
+            .kernel()
             .map(&xs, &mut out)
             .expect("output sized to input"),
     }
@@ -229,7 +235,14 @@ fn info() {
     println!("backends:");
     println!("  scalar   accurate reference path (Loader saddle-point forms)   tier: scalar");
     println!("  closure  precomputed-constant kernel; {f32_calc}   tier: scalar");
-    println!("  simd     not built yet (SIMD issue)");
+    let tier = expfam_kernels::simd::current();
+    println!(
+        "  simd     batch kernels   tier: {tier} (best detected: {})",
+        expfam_kernels::simd::detected()
+    );
+    if let Some(Err(v)) = expfam_kernels::simd::requested() {
+        println!("           EXPFAM_TIER={v:?} names no tier this CPU can run: ignored");
+    }
     println!("  jit      not built yet (JIT issue)");
     println!("  auto     not built yet (JIT issue)");
     println!("roofline:  tier {}", roofline::best_tier());
@@ -328,33 +341,48 @@ fn measure<F: Float>(
             let mut out = vec![F::ZERO; n];
             let dist = bench_dist::<F>(family);
             let kernel = dist.kernel();
-            let map = timing::ns_per_elem(n, budget, || {
-                black_box(&kernel)
-                    .map(black_box(&xs), &mut out)
-                    .expect("sized");
-                black_box(&mut out);
-            });
-            emit(Row {
-                family,
-                backend: "closure",
-                tier: "scalar",
-                op: "map",
-                n,
-                ns: map,
-                f,
-            });
-            let sum = timing::ns_per_elem(n, budget, || {
-                black_box(black_box(&kernel).sum(black_box(&xs)));
-            });
-            emit(Row {
-                family,
-                backend: "closure",
-                tier: "scalar",
-                op: "sum",
-                n,
-                ns: sum,
-                f,
-            });
+            let simd_tier = expfam_kernels::simd::current().name();
+            // closure: the scalar kernel loop; simd: the same kernel at the current tier.
+            for (backend, tier, vector) in [("closure", "scalar", false), ("simd", simd_tier, true)]
+            {
+                let map = timing::ns_per_elem(n, budget, || {
+                    let k = black_box(&kernel);
+                    let r = if vector {
+                        k.map(black_box(&xs), &mut out)
+                    } else {
+                        k.map_scalar(black_box(&xs), &mut out)
+                    };
+                    r.expect("sized");
+                    black_box(&mut out);
+                });
+                emit(Row {
+                    family,
+                    backend,
+                    tier,
+                    op: "map",
+                    n,
+                    ns: map,
+                    f,
+                });
+                let sum = timing::ns_per_elem(n, budget, || {
+                    let k = black_box(&kernel);
+                    let s = if vector {
+                        k.sum(black_box(&xs))
+                    } else {
+                        k.sum_scalar(black_box(&xs))
+                    };
+                    black_box(s);
+                });
+                emit(Row {
+                    family,
+                    backend,
+                    tier,
+                    op: "sum",
+                    n,
+                    ns: sum,
+                    f,
+                });
+            }
             if with_statrs {
                 let peer = Statrs::new(family, bench_params(family)).expect("statrs accepts");
                 let xs64: Vec<f64> = xs.iter().map(|v| v.to_f64()).collect();
@@ -400,7 +428,7 @@ fn bench(quick: bool, json: bool) -> Result<(), Usage> {
     let sizes: &[usize] = if quick {
         &[1, 1000]
     } else {
-        &[1, 1000, 1_000_000]
+        &[1, 16, 1000, 4096, 1_000_000]
     };
     let budget = Duration::from_millis(if quick { 24 } else { 160 });
     let mut rows: Vec<Row> = Vec::new();
@@ -432,59 +460,52 @@ fn print_table(rows: &[Row]) {
             .map(|r| r.ns)
     };
     println!(
-        "ns/element (median of 7), closure = precomputed-constant scalar kernel; roofline tier {}",
+        "ns/element (median of 7); closure = the scalar precomputed-constant kernel, \
+         simd = the same at tier {}; rooflines at tier {}",
+        expfam_kernels::simd::current(),
         roofline::best_tier()
     );
     println!(
-        "{:<18} {:>3} {:>8} {:>4} {:>10} {:>10} {:>10} {:>12}",
-        "family", "f", "n", "op", "closure", "statrs", "statrs/cl", "cl/roofline"
+        "{:<18} {:>3} {:>8} {:>4} {:>9} {:>9} {:>9} {:>11} {:>10}",
+        "family", "f", "n", "op", "closure", "simd", "statrs", "statrs/simd", "simd/roof"
     );
+    let cell = |v: Option<f64>, suffix: &str, digits: usize| {
+        v.map(|v| format!("{v:.digits$}{suffix}"))
+            .unwrap_or_else(|| "-".into())
+    };
     for f in ["f64", "f32"] {
-        let ns: Vec<usize> = {
-            let mut v: Vec<usize> = rows.iter().filter(|r| r.f == f).map(|r| r.n).collect();
-            v.dedup();
-            v.sort();
-            v.dedup();
-            v
-        };
+        let mut ns: Vec<usize> = rows.iter().filter(|r| r.f == f).map(|r| r.n).collect();
+        ns.sort();
+        ns.dedup();
         for &n in &ns {
             for op in ["map", "sum"] {
-                let roof = find(
-                    "-",
-                    if op == "map" {
-                        "roofline_map"
-                    } else {
-                        "roofline_sum"
-                    },
-                    op,
-                    n,
-                    f,
+                let roof_backend = if op == "map" {
+                    "roofline_map"
+                } else {
+                    "roofline_sum"
+                };
+                let roof = find("-", roof_backend, op, n, f);
+                println!(
+                    "{:<18} {f:>3} {n:>8} {op:>4} {:>9} {:>9}",
+                    format!("({roof_backend})"),
+                    "",
+                    cell(roof, "", 3)
                 );
-                if let Some(r) = roof {
-                    println!(
-                        "{:<18} {f:>3} {n:>8} {op:>4} {:>10} {:>10} {:>10} {:>12}",
-                        format!("(roofline_{op})"),
-                        format!("{r:.3}"),
-                        "",
-                        "",
-                        ""
-                    );
-                }
                 for family in FAMILIES {
                     let Some(c) = find(family, "closure", op, n, f) else {
                         continue;
                     };
+                    let v = find(family, "simd", op, n, f);
                     let s = find(family, "statrs", op, n, f);
-                    let s_txt = s.map(|s| format!("{s:.3}")).unwrap_or_else(|| "-".into());
-                    let ratio = s
-                        .map(|s| format!("{:.1}x", s / c))
-                        .unwrap_or_else(|| "-".into());
-                    let roof_ratio = roof
-                        .map(|r| format!("{:.1}x", c / r))
-                        .unwrap_or_else(|| "-".into());
+                    let ratio = s.zip(v).map(|(s, v)| s / v);
+                    let roof_ratio = roof.zip(v).map(|(r, v)| v / r);
                     println!(
-                        "{family:<18} {f:>3} {n:>8} {op:>4} {:>10} {s_txt:>10} {ratio:>10} {roof_ratio:>12}",
-                        format!("{c:.3}")
+                        "{family:<18} {f:>3} {n:>8} {op:>4} {:>9} {:>9} {:>9} {:>11} {:>10}",
+                        cell(Some(c), "", 3),
+                        cell(v, "", 3),
+                        cell(s, "", 3),
+                        cell(ratio, "x", 1),
+                        cell(roof_ratio, "x", 2)
                     );
                 }
             }

@@ -88,6 +88,7 @@ impl<F: Float> ExpFam<F, 2> for Normal<F> {
             reference: !(1.0 / s).is_finite(),
             mu: self.mu.to_calc(),
             inv_sigma: F::Calc::from_f64(1.0 / s),
+            w_scale: F::Calc::from_f64(core::f64::consts::FRAC_1_SQRT_2 / s),
             c: F::Calc::from_f64(-s.ln_() - LN_SQRT_2PI),
         }
     }
@@ -101,6 +102,8 @@ pub struct NormalKernel<F: Float> {
     reference: bool,
     mu: F::Calc,
     inv_sigma: F::Calc,
+    /// `√½/σ`: with `w = (x − μ)·√½/σ` the density is `c − w²`, one op fewer per vector.
+    w_scale: F::Calc,
     c: F::Calc,
 }
 
@@ -123,8 +126,7 @@ impl<F: Float> VectorKernel<F> for NormalKernel<F> {
     }
     #[inline(always)]
     fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
-        let z = (x - V::splat(self.mu.to_f64())) * V::splat(self.inv_sigma.to_f64());
-        let v = (z * V::splat(-0.5)).mul_add(z, V::splat(self.c.to_f64()));
-        (v, V::none_mask())
+        let w = (x - V::splat(self.mu.to_f64())) * V::splat(self.w_scale.to_f64());
+        ((-w).mul_add(w, V::splat(self.c.to_f64())), V::none_mask())
     }
 }

@@ -153,9 +153,9 @@ impl LaneIo for f32 {
     }
 }
 
-/// `out[i] = k(xs[i])` with vectors of `V`, two vectors per step; the tail and the
-/// vectors with special lanes go through the scalar kernel. Lengths must be equal
-/// (checked by the caller).
+/// `out[i] = k(xs[i])` with vectors of `V`, four vectors per step (independent
+/// chains for the out-of-order core); the tail and vectors with special lanes go
+/// through the scalar kernel. Lengths must be equal (checked by the caller).
 #[inline(always)]
 pub fn map<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F], out: &mut [F]) {
     debug_assert_eq!(xs.len(), out.len());
@@ -168,28 +168,34 @@ pub fn map<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F], out: &mut [
     }
     let l = V::LANES;
     let mut i = 0;
-    while i + 2 * l <= n {
-        // SAFETY: i + 2·LANES <= n <= len of both slices.
-        let (x0, x1) = unsafe {
-            (
-                F::load_v::<V>(xs.as_ptr().add(i)),
-                F::load_v::<V>(xs.as_ptr().add(i + l)),
-            )
+    while i + 4 * l <= n {
+        let p = xs.as_ptr();
+        // SAFETY: i + 4·LANES <= n <= the length of both slices.
+        let x = unsafe {
+            [
+                F::load_v::<V>(p.add(i)),
+                F::load_v::<V>(p.add(i + l)),
+                F::load_v::<V>(p.add(i + 2 * l)),
+                F::load_v::<V>(p.add(i + 3 * l)),
+            ]
         };
-        let (v0, s0) = k.eval_v(x0);
-        let (v1, s1) = k.eval_v(x1);
-        if V::any(V::or(s0, s1)) {
-            for j in i..i + 2 * l {
+        let r = [k.eval_v(x[0]), k.eval_v(x[1]), k.eval_v(x[2]), k.eval_v(x[3])];
+        let special = V::or(V::or(r[0].1, r[1].1), V::or(r[2].1, r[3].1));
+        if V::any(special) {
+            for j in i..i + 4 * l {
                 out[j] = k.eval(xs[j]);
             }
         } else {
+            let o = out.as_mut_ptr();
             // SAFETY: as for the loads.
             unsafe {
-                F::store_v(v0, out.as_mut_ptr().add(i));
-                F::store_v(v1, out.as_mut_ptr().add(i + l));
+                F::store_v(r[0].0, o.add(i));
+                F::store_v(r[1].0, o.add(i + l));
+                F::store_v(r[2].0, o.add(i + 2 * l));
+                F::store_v(r[3].0, o.add(i + 3 * l));
             }
         }
-        i += 2 * l;
+        i += 4 * l;
     }
     while i + l <= n {
         // SAFETY: i + LANES <= n.
@@ -210,7 +216,7 @@ pub fn map<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F], out: &mut [
     }
 }
 
-/// `Σ k(xs[i])` with two vector accumulators (in `f64` for every `F`), no stores.
+/// `Σ k(xs[i])` with four vector accumulators (in `f64` for every `F`), no stores.
 #[inline(always)]
 pub fn sum<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F]) -> F {
     let n = xs.len();
@@ -222,33 +228,37 @@ pub fn sum<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F]) -> F {
         return F::from_f64(acc);
     }
     let l = V::LANES;
-    let (mut a0, mut a1) = (V::splat(0.0), V::splat(0.0));
+    let mut acc = [V::splat(0.0); 4];
     let mut tail = 0.0f64;
     let mut i = 0;
-    while i + 2 * l <= n {
-        // SAFETY: i + 2·LANES <= n.
-        let (x0, x1) = unsafe {
-            (
-                F::load_v::<V>(xs.as_ptr().add(i)),
-                F::load_v::<V>(xs.as_ptr().add(i + l)),
-            )
+    while i + 4 * l <= n {
+        let p = xs.as_ptr();
+        // SAFETY: i + 4·LANES <= n.
+        let x = unsafe {
+            [
+                F::load_v::<V>(p.add(i)),
+                F::load_v::<V>(p.add(i + l)),
+                F::load_v::<V>(p.add(i + 2 * l)),
+                F::load_v::<V>(p.add(i + 3 * l)),
+            ]
         };
-        let (v0, s0) = k.eval_v(x0);
-        let (v1, s1) = k.eval_v(x1);
-        if V::any(V::or(s0, s1)) {
-            for &x in &xs[i..i + 2 * l] {
+        let r = [k.eval_v(x[0]), k.eval_v(x[1]), k.eval_v(x[2]), k.eval_v(x[3])];
+        let special = V::or(V::or(r[0].1, r[1].1), V::or(r[2].1, r[3].1));
+        if V::any(special) {
+            for &x in &xs[i..i + 4 * l] {
                 tail += k.eval(x).to_f64();
             }
         } else {
-            a0 = a0 + v0;
-            a1 = a1 + v1;
+            for (a, r) in acc.iter_mut().zip(r) {
+                *a = *a + r.0;
+            }
         }
-        i += 2 * l;
+        i += 4 * l;
     }
     for &x in &xs[i..] {
         tail += k.eval(x).to_f64();
     }
-    F::from_f64((a0 + a1).reduce_add() + tail)
+    F::from_f64(((acc[0] + acc[1]) + (acc[2] + acc[3])).reduce_add() + tail)
 }
 
 /// `2^52 + 1023`: adding it to an integer-valued `n ∈ [−1023, 1024]` leaves `n + 1023` in

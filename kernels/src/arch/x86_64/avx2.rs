@@ -200,6 +200,22 @@ impl Vector for F64x4 {
         }
     }
     #[inline(always)]
+    fn gather(table: &[f64], idx: Self) -> Self {
+        debug_assert!(!table.is_empty());
+        let hi = (table.len() - 1) as f64;
+        // SAFETY: only reached from Avx2Fma entry points. Every index is clamped into
+        // 0..table.len() (NaN → the upper bound: minpd returns its second operand), so
+        // every lane reads inside `table`.
+        unsafe {
+            let c = _mm256_max_pd(_mm256_min_pd(idx.0, _mm256_set1_pd(hi)), _mm256_setzero_pd());
+            let i = _mm256_and_si256(
+                _mm256_castpd_si256(_mm256_add_pd(c, _mm256_set1_pd(g::TWO52))),
+                i64s(0xffff_ffff),
+            );
+            F64x4(_mm256_i64gather_pd::<8>(table.as_ptr(), i))
+        }
+    }
+    #[inline(always)]
     fn reduce_add(self) -> f64 {
         let a = self.to_array();
         (a[0] + a[1]) + (a[2] + a[3])

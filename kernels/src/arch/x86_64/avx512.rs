@@ -199,6 +199,22 @@ impl Vector for F64x8 {
         }
     }
     #[inline(always)]
+    fn gather(table: &[f64], idx: Self) -> Self {
+        debug_assert!(!table.is_empty());
+        let hi = (table.len() - 1) as f64;
+        // SAFETY: only reached from Avx512 entry points. Every index is clamped into
+        // 0..table.len() (NaN → the upper bound: minpd returns its second operand), so
+        // every lane reads inside `table`.
+        unsafe {
+            let c = _mm512_max_pd(_mm512_min_pd(idx.0, _mm512_set1_pd(hi)), _mm512_setzero_pd());
+            let i = _mm512_and_si512(
+                _mm512_castpd_si512(_mm512_add_pd(c, _mm512_set1_pd(g::TWO52))),
+                i64s(0xffff_ffff),
+            );
+            F64x8(_mm512_i64gather_pd::<8>(i, table.as_ptr()))
+        }
+    }
+    #[inline(always)]
     fn reduce_add(self) -> f64 {
         let a = self.to_array();
         ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]))
