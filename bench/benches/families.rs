@@ -1,5 +1,5 @@
-//! Criterion benches: closure kernel vs statrs for every family, map and sum, f64 and
-//! f32, n in {1, 16, 1000, 4096, 1_000_000}, beside the affine-map and plain-sum
+//! Criterion benches: closure kernel, SIMD tier and statrs for every family, map and
+//! sum, f64 and f32, n in {1, 16, 1000, 4096, 1_000_000}, beside the affine-map and plain-sum
 //! rooflines at the best tier of the CPU.
 //!
 //! `cargo bench -p expfam-bench --bench families -- --warm-up-time 1 --measurement-time 2`
@@ -21,11 +21,22 @@ fn families<F: Float>(c: &mut Criterion) {
             let mut out = vec![F::ZERO; n];
             let kernel = bench_dist::<F>(family).kernel();
             g.bench_with_input(BenchmarkId::new("closure_map", n), &xs, |b, xs| {
-                b.iter(|| black_box(&kernel).map(black_box(xs), &mut out))
+                b.iter(|| black_box(&kernel).map_scalar(black_box(xs), &mut out))
             });
             g.bench_with_input(BenchmarkId::new("closure_sum", n), &xs, |b, xs| {
-                b.iter(|| black_box(&kernel).sum(black_box(xs)))
+                b.iter(|| black_box(&kernel).sum_scalar(black_box(xs)))
             });
+            let tier = expfam_kernels::simd::current();
+            g.bench_with_input(
+                BenchmarkId::new(format!("simd_{tier}_map"), n),
+                &xs,
+                |b, xs| b.iter(|| black_box(&kernel).map(black_box(xs), &mut out)),
+            );
+            g.bench_with_input(
+                BenchmarkId::new(format!("simd_{tier}_sum"), n),
+                &xs,
+                |b, xs| b.iter(|| black_box(&kernel).sum(black_box(xs))),
+            );
             if F::NAME == "f64" {
                 let peer = Statrs::new(family, bench_params(family)).expect("valid");
                 let xs64: Vec<f64> = xs.iter().map(|v| v.to_f64()).collect();

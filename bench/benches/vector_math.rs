@@ -15,12 +15,17 @@ const N: usize = 4096;
 
 fn inputs() -> Vec<f64> {
     let mut rng = expfam_bench::SplitMix(7);
-    (0..N).map(|_| (rng.uniform() * 40.0 - 20.0).exp()).collect()
+    (0..N)
+        .map(|_| (rng.uniform() * 40.0 - 20.0).exp())
+        .collect()
 }
 
 #[inline(always)]
 fn apply<V: Vector>(f: impl Fn(V) -> V, xs: &[f64], out: &mut [f64]) {
-    for (x, o) in xs.chunks_exact(V::LANES).zip(out.chunks_exact_mut(V::LANES)) {
+    for (x, o) in xs
+        .chunks_exact(V::LANES)
+        .zip(out.chunks_exact_mut(V::LANES))
+    {
         // SAFETY: both chunks hold exactly LANES values.
         unsafe { f(V::load(x.as_ptr())).store(o.as_mut_ptr()) }
     }
@@ -72,7 +77,9 @@ fn bench(c: &mut Criterion) {
         }
         if let Some(t) = Avx512::new() {
             g.bench_function(BenchmarkId::new("ln", "expfam_avx512"), |b| {
-                b.iter(|| t.run(|| apply::<avx512::F64x8>(vector::ln_core, black_box(&xs), &mut out)))
+                b.iter(|| {
+                    t.run(|| apply::<avx512::F64x8>(vector::ln_core, black_box(&xs), &mut out))
+                })
             });
         }
     }

@@ -6,12 +6,15 @@
 
 use expfam_conformance::{Row, class, error, reference_f32, reference_f64};
 use expfam_kernels::simd::Tier;
-use expfam_kernels::{Dist, FAMILIES, Float, Kernel};
+use expfam_kernels::{Dist, FAMILIES, Float};
 use rstest::rstest;
 use std::collections::BTreeMap;
 
-fn groups(rows: &[Row], family: &str) -> Vec<(Vec<f64>, Vec<(f64, f64)>)> {
-    let mut m: BTreeMap<String, (Vec<f64>, Vec<(f64, f64)>)> = BTreeMap::new();
+/// One parameter set and its (x, reference) points.
+type Group = (Vec<f64>, Vec<(f64, f64)>);
+
+fn groups(rows: &[Row], family: &str) -> Vec<Group> {
+    let mut m: BTreeMap<String, Group> = BTreeMap::new();
     for r in rows.iter().filter(|r| r.family == family) {
         let e = m
             .entry(format!("{:?}", r.params))

@@ -111,6 +111,23 @@ pub trait VectorKernel<F: Float>: crate::Kernel<F> {
     /// The log-density of every lane, and the mask of lanes whose value must instead
     /// come from the scalar path (special values, boundaries, rare ranges).
     fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask);
+
+    /// Adds the log-density of every lane of `x` into `acc` (in whatever form the
+    /// kernel's [`finish_sum`](VectorKernel::finish_sum) completes); with the mask of
+    /// [`eval_v`](VectorKernel::eval_v). A kernel may move per-point constants out of
+    /// the loop here: the normal kernel accumulates `−Σw²` and adds `n·c` at the end.
+    #[inline(always)]
+    fn accumulate_v<V: Vector>(&self, x: V, acc: V) -> (V, V::Mask) {
+        let (v, m) = self.eval_v(x);
+        (acc + v, m)
+    }
+
+    /// Completes a vector sum of `points` points accumulated by `accumulate_v`.
+    #[inline(always)]
+    fn finish_sum(&self, total: f64, points: usize) -> f64 {
+        let _ = points;
+        total
+    }
 }
 
 /// Loads and stores of `F` lanes into `f64` vectors.
@@ -179,7 +196,12 @@ pub fn map<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F], out: &mut [
                 F::load_v::<V>(p.add(i + 3 * l)),
             ]
         };
-        let r = [k.eval_v(x[0]), k.eval_v(x[1]), k.eval_v(x[2]), k.eval_v(x[3])];
+        let r = [
+            k.eval_v(x[0]),
+            k.eval_v(x[1]),
+            k.eval_v(x[2]),
+            k.eval_v(x[3]),
+        ];
         let special = V::or(V::or(r[0].1, r[1].1), V::or(r[2].1, r[3].1));
         if V::any(special) {
             for j in i..i + 4 * l {
@@ -229,6 +251,7 @@ pub fn sum<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F]) -> F {
     }
     let l = V::LANES;
     let mut acc = [V::splat(0.0); 4];
+    let mut vector_points = 0usize;
     let mut tail = 0.0f64;
     let mut i = 0;
     while i + 4 * l <= n {
@@ -242,23 +265,28 @@ pub fn sum<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F]) -> F {
                 F::load_v::<V>(p.add(i + 3 * l)),
             ]
         };
-        let r = [k.eval_v(x[0]), k.eval_v(x[1]), k.eval_v(x[2]), k.eval_v(x[3])];
+        let r = [
+            k.accumulate_v(x[0], acc[0]),
+            k.accumulate_v(x[1], acc[1]),
+            k.accumulate_v(x[2], acc[2]),
+            k.accumulate_v(x[3], acc[3]),
+        ];
         let special = V::or(V::or(r[0].1, r[1].1), V::or(r[2].1, r[3].1));
         if V::any(special) {
             for &x in &xs[i..i + 4 * l] {
                 tail += k.eval(x).to_f64();
             }
         } else {
-            for (a, r) in acc.iter_mut().zip(r) {
-                *a = *a + r.0;
-            }
+            acc = [r[0].0, r[1].0, r[2].0, r[3].0];
+            vector_points += 4 * l;
         }
         i += 4 * l;
     }
     for &x in &xs[i..] {
         tail += k.eval(x).to_f64();
     }
-    F::from_f64(((acc[0] + acc[1]) + (acc[2] + acc[3])).reduce_add() + tail)
+    let total = ((acc[0] + acc[1]) + (acc[2] + acc[3])).reduce_add();
+    F::from_f64(k.finish_sum(total, vector_points) + tail)
 }
 
 /// `2^52 + 1023`: adding it to an integer-valued `n ∈ [−1023, 1024]` leaves `n + 1023` in

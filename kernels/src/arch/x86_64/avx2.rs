@@ -207,7 +207,10 @@ impl Vector for F64x4 {
         // 0..table.len() (NaN → the upper bound: minpd returns its second operand), so
         // every lane reads inside `table`.
         unsafe {
-            let c = _mm256_max_pd(_mm256_min_pd(idx.0, _mm256_set1_pd(hi)), _mm256_setzero_pd());
+            let c = _mm256_max_pd(
+                _mm256_min_pd(idx.0, _mm256_set1_pd(hi)),
+                _mm256_setzero_pd(),
+            );
             let i = _mm256_and_si256(
                 _mm256_castpd_si256(_mm256_add_pd(c, _mm256_set1_pd(g::TWO52))),
                 i64s(0xffff_ffff),

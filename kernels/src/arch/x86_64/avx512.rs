@@ -206,7 +206,10 @@ impl Vector for F64x8 {
         // 0..table.len() (NaN → the upper bound: minpd returns its second operand), so
         // every lane reads inside `table`.
         unsafe {
-            let c = _mm512_max_pd(_mm512_min_pd(idx.0, _mm512_set1_pd(hi)), _mm512_setzero_pd());
+            let c = _mm512_max_pd(
+                _mm512_min_pd(idx.0, _mm512_set1_pd(hi)),
+                _mm512_setzero_pd(),
+            );
             let i = _mm512_and_si512(
                 _mm512_castpd_si512(_mm512_add_pd(c, _mm512_set1_pd(g::TWO52))),
                 i64s(0xffff_ffff),

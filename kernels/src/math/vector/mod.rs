@@ -1,4 +1,4 @@
-//! Vector special functions, written once over [`Vector`](crate::arch::generic::Vector)
+//! Vector special functions, written once over [`crate::arch::generic::Vector`]
 //! and instantiated per tier. Each file states its method and its error bound, measured
 //! against mpmath by `tests/tests/vector_math.rs`.
 //!
