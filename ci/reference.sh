@@ -15,6 +15,10 @@ regen() {
         cmp tests/data/reference_f64.csv "$out/reference_f64.csv" &&
         cmp tests/data/reference_f32.csv "$out/reference_f32.csv" &&
         python3 tests/scripts/gen_math_tables.py >"$out/tables.rs" &&
-        cmp kernels/src/math/tables.rs "$out/tables.rs"
+        cmp kernels/src/math/tables.rs "$out/tables.rs" &&
+        python3 tests/scripts/gen_vector_math.py --out "$out/math" &&
+        for f in ln exp ln_1p; do cmp "tests/data/math/$f.bin" "$out/math/$f.bin" || return 1; done &&
+        python3 tests/scripts/fit_ln_poly.py 6 | tail -n +2 >"$out/ln_coeffs.txt" &&
+        while read -r c; do grep -q "^    $c,$" kernels/src/math/vector/ln.rs || { echo "ln coefficient $c not in ln.rs"; return 1; }; done <"$out/ln_coeffs.txt"
 }
 step "reference vectors regenerate identically" regen

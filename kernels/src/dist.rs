@@ -148,6 +148,21 @@ macro_rules! dists {
                 match self { $( Dist::$variant(d) => d.log_likelihood(&d.suff_stats(xs)), )* }
             }
 
+            /// [`ExpFam::wrt`] as a batch at an explicit SIMD tier, or `None` when the
+            /// families differ.
+            pub fn wrt_map_at(
+                &self,
+                other: &Self,
+                tier: crate::simd::Tier,
+                xs: &[F],
+                out: &mut [F],
+            ) -> Option<Result<(), LengthMismatch>> {
+                match (self, other) {
+                    $( (Dist::$variant(a), Dist::$variant(b)) => Some(crate::simd::map_at(tier, &a.wrt(b), xs, out)), )*
+                    _ => None,
+                }
+            }
+
             /// The relative log-density `ln p_self(x) − ln p_other(x)` through
             /// [`ExpFam::wrt`], or `None` when the families differ.
             pub fn wrt_eval(&self, other: &Self, x: F) -> Option<F> {

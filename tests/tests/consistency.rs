@@ -70,7 +70,29 @@ fn agree<F: Float>(family: &str, tol: f64) {
         "{family} {}: log_likelihood {ll} vs {exact} (scale {scale})",
         F::NAME
     );
-    // statistics gathered under b, evaluated at a: only the fixed parameter matters
+    // wrt as a batch at every tier (vector T(x) per family) against per-point wrt
+    let mut with_edges = xs.clone();
+    with_edges.extend([F::NAN, F::INFINITY, -F::ONE, F::from_f64(0.5)]);
+    for tier in expfam_kernels::simd::TIERS {
+        if !tier.is_available() {
+            continue;
+        }
+        let mut out = vec![F::ZERO; with_edges.len()];
+        a.wrt_map_at(&b, tier, &with_edges, &mut out)
+            .unwrap()
+            .unwrap();
+        for (&x, &o) in with_edges.iter().zip(&out) {
+            let want = a.wrt_eval(&b, x).unwrap().to_f64();
+            let o = o.to_f64();
+            let (la, lb) = (a.ln_pdf(x).to_f64(), b.ln_pdf(x).to_f64());
+            let tol_x = tol * (la.abs() + lb.abs() + 1.0);
+            assert!(
+                (want.is_nan() && o.is_nan()) || want == o || (o - want).abs() <= tol_x,
+                "{family} {} {tier}: wrt batch at {x}: {o} vs {want}",
+                F::NAME
+            );
+        }
+    }
     // wrt: a relative to b
     for &x in &xs {
         let r = a.wrt_eval(&b, x).unwrap().to_f64();

@@ -86,7 +86,14 @@ fn every_tier_matches_the_reference(
     let (r64, r32) = (reference_f64(), reference_f32());
     for family in FAMILIES {
         check::<f64>(tier, family, &r64, 1e-13);
-        check::<f32>(tier, family, &r32, 1e-6);
+        // Under `f32-native` the scalar f32 kernel (tails, special lanes) computes in
+        // f32: its measured bound is 5e-5 (see reference.rs and the README).
+        let f32_bound = if cfg!(feature = "f32-native") {
+            5e-5
+        } else {
+            1e-6
+        };
+        check::<f32>(tier, family, &r32, f32_bound);
     }
 }
 

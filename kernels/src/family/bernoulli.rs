@@ -132,3 +132,11 @@ impl<F: Float> VectorKernel<F> for BernoulliKernel<F> {
         (v, V::not(V::or(one, zero)))
     }
 }
+
+impl<F: Float> crate::arch::generic::VectorStat<1> for Bernoulli<F> {
+    #[inline(always)]
+    fn suff_stat_v<V: Vector>(&self, x: V) -> ([V; 1], V::Mask) {
+        let ok = V::or(V::eq(x, V::splat(0.0)), V::eq(x, V::splat(1.0)));
+        ([x], V::not(ok))
+    }
+}

@@ -200,3 +200,12 @@ impl<F: Float> VectorKernel<F> for BetaKernel<F> {
         )
     }
 }
+
+impl<F: Float> crate::arch::generic::VectorStat<2> for Beta<F> {
+    #[inline(always)]
+    fn suff_stat_v<V: Vector>(&self, x: V) -> ([V; 2], V::Mask) {
+        let inside = V::and(V::lt(V::splat(0.0), x), V::lt(x, V::splat(1.0)));
+        let special = V::or(V::not(inside), vm::ln_special(x));
+        ([vm::ln_core(x), vm::ln_1p_core(-x)], special)
+    }
+}

@@ -231,3 +231,15 @@ impl<F: Float> VectorKernel<F> for BinomialKernel<F> {
         )
     }
 }
+
+impl<F: Float> crate::arch::generic::VectorStat<1> for Binomial<F> {
+    #[inline(always)]
+    fn suff_stat_v<V: Vector>(&self, x: V) -> ([V; 1], V::Mask) {
+        let n = V::splat(self.n.to_f64());
+        let ok = V::and(
+            V::and(V::le(V::splat(0.0), x), V::le(x, n)),
+            V::eq(x.floor(), x),
+        );
+        ([x], V::not(ok))
+    }
+}

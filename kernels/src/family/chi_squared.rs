@@ -62,3 +62,10 @@ impl<F: Float> ExpFam<F, 2> for ChiSquared<F> {
         self.gamma.kernel()
     }
 }
+
+impl<F: Float> crate::arch::generic::VectorStat<2> for ChiSquared<F> {
+    #[inline(always)]
+    fn suff_stat_v<V: crate::arch::generic::Vector>(&self, x: V) -> ([V; 2], V::Mask) {
+        self.gamma.suff_stat_v(x)
+    }
+}

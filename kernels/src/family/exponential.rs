@@ -111,3 +111,11 @@ impl<F: Float> VectorKernel<F> for ExponentialKernel<F> {
         )
     }
 }
+
+impl<F: Float> crate::arch::generic::VectorStat<1> for Exponential<F> {
+    #[inline(always)]
+    fn suff_stat_v<V: Vector>(&self, x: V) -> ([V; 1], V::Mask) {
+        let ok = V::and(V::le(V::splat(0.0), x), V::le(x, V::splat(f64::MAX)));
+        ([x], V::not(ok))
+    }
+}

@@ -221,3 +221,10 @@ impl<F: Float> VectorKernel<F> for GammaKernel<F> {
         (am1.mul_add(g, c), V::or(special, vm::ln_special(u)))
     }
 }
+
+impl<F: Float> crate::arch::generic::VectorStat<2> for Gamma<F> {
+    #[inline(always)]
+    fn suff_stat_v<V: Vector>(&self, x: V) -> ([V; 2], V::Mask) {
+        ([vm::ln_core(x), x], vm::ln_special(x))
+    }
+}

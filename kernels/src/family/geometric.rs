@@ -137,3 +137,10 @@ impl<F: Float> VectorKernel<F> for GeometricKernel<F> {
         )
     }
 }
+
+impl<F: Float> crate::arch::generic::VectorStat<1> for Geometric<F> {
+    #[inline(always)]
+    fn suff_stat_v<V: Vector>(&self, x: V) -> ([V; 1], V::Mask) {
+        ([x], crate::family::poisson::count_special(x))
+    }
+}

@@ -179,3 +179,10 @@ impl<F: Float> VectorKernel<F> for InverseGammaKernel<F> {
         )
     }
 }
+
+impl<F: Float> crate::arch::generic::VectorStat<2> for InverseGamma<F> {
+    #[inline(always)]
+    fn suff_stat_v<V: Vector>(&self, x: V) -> ([V; 2], V::Mask) {
+        ([vm::ln_core(x), V::splat(1.0) / x], vm::ln_special(x))
+    }
+}

@@ -114,3 +114,11 @@ impl<F: Float> VectorKernel<F> for LaplaceKernel<F> {
         (v, V::none_mask())
     }
 }
+
+impl<F: Float> crate::arch::generic::VectorStat<1> for Laplace<F> {
+    #[inline(always)]
+    fn suff_stat_v<V: Vector>(&self, x: V) -> ([V; 1], V::Mask) {
+        let ok = V::le(x.abs(), V::splat(f64::MAX));
+        ([(x - V::splat(self.mu.to_f64())).abs()], V::not(ok))
+    }
+}

@@ -141,3 +141,11 @@ impl<F: Float> VectorKernel<F> for LogNormalKernel<F> {
         (v, vm::ln_special(x))
     }
 }
+
+impl<F: Float> crate::arch::generic::VectorStat<2> for LogNormal<F> {
+    #[inline(always)]
+    fn suff_stat_v<V: Vector>(&self, x: V) -> ([V; 2], V::Mask) {
+        let y = vm::ln_core(x);
+        ([y, y * y], vm::ln_special(x))
+    }
+}

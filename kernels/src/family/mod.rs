@@ -112,7 +112,9 @@ pub trait Kernel<F: Float>: Copy + Send + Sync {
 /// let form = eta[0] * t[0] + eta[1] * t[1] - d.log_partition() + d.log_base(x);
 /// assert!((form - d.ln_pdf(x)).abs() < 1e-15);
 /// ```
-pub trait ExpFam<F: Float, const D: usize>: Copy + Send + Sync {
+pub trait ExpFam<F: Float, const D: usize>:
+    Copy + Send + Sync + crate::arch::generic::VectorStat<D>
+{
     /// The precomputed-constant kernel type of this family.
     type Kernel: Kernel<F>;
 
@@ -240,6 +242,8 @@ pub struct Wrt<E, F, const D: usize> {
 }
 
 impl<E: ExpFam<F, D>, F: Float, const D: usize> Kernel<F> for Wrt<E, F, D> {
+    crate::simd::vector_batch!();
+
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         if !self.dist.in_support(x) {
@@ -401,4 +405,24 @@ pub(crate) fn mean_form_log_likelihood<E: ExpFam<F, 1>, F: Float>(
     }
     let sum_k = s.sum_t[0].value().to_f64();
     F::from_f64(f(sum_k, s.n as f64) + s.sum_log_h.value().to_f64())
+}
+
+impl<E: ExpFam<F, D>, F: Float, const D: usize> crate::arch::generic::VectorKernel<F>
+    for Wrt<E, F, D>
+{
+    fn vectorizable(&self) -> bool {
+        self.d_a.is_finite_() && self.d_eta.iter().all(|e| e.is_finite_())
+    }
+    #[inline(always)]
+    fn eval_v<V: crate::arch::generic::Vector>(&self, x: V) -> (V, V::Mask) {
+        let (t, special) = self.dist.suff_stat_v(x);
+        let mut acc = V::splat(-self.d_a.to_f64());
+        for (e, ti) in self.d_eta.iter().zip(t) {
+            // A zero weight removes the statistic (parameter-level, not per lane).
+            if *e != F::ZERO {
+                acc = ti.mul_add(V::splat(e.to_f64()), acc);
+            }
+        }
+        (acc, special)
+    }
 }

@@ -204,3 +204,10 @@ impl<F: Float> VectorKernel<F> for NegativeBinomialKernel<F> {
         )
     }
 }
+
+impl<F: Float> crate::arch::generic::VectorStat<1> for NegativeBinomial<F> {
+    #[inline(always)]
+    fn suff_stat_v<V: Vector>(&self, x: V) -> ([V; 1], V::Mask) {
+        ([x], crate::family::poisson::count_special(x))
+    }
+}

@@ -162,3 +162,11 @@ impl<F: Float> NormalKernel<F> {
         }
     }
 }
+
+impl<F: Float> crate::arch::generic::VectorStat<2> for Normal<F> {
+    #[inline(always)]
+    fn suff_stat_v<V: Vector>(&self, x: V) -> ([V; 2], V::Mask) {
+        let ok = V::le(x.abs(), V::splat(f64::MAX));
+        ([x, x * x], V::not(ok))
+    }
+}

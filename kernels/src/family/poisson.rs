@@ -184,3 +184,23 @@ impl<F: Float> VectorKernel<F> for PoissonKernel<F> {
         (V::select(V::eq(x, zero), -lambda, v), V::not(ok))
     }
 }
+
+impl<F: Float> crate::arch::generic::VectorStat<1> for Poisson<F> {
+    #[inline(always)]
+    fn suff_stat_v<V: Vector>(&self, x: V) -> ([V; 1], V::Mask) {
+        ([x], count_special(x))
+    }
+}
+
+/// Lanes that are not whole numbers in `[0, 2^51)` (the vector range of the counts).
+#[inline(always)]
+pub(crate) fn count_special<V: Vector>(x: V) -> V::Mask {
+    let ok = V::and(
+        V::and(
+            V::le(V::splat(0.0), x),
+            V::lt(x, V::splat(2_251_799_813_685_248.0)),
+        ),
+        V::eq(x.floor(), x),
+    );
+    V::not(ok)
+}

@@ -165,3 +165,14 @@ impl<F: Float> VectorKernel<F> for WeibullKernel<F> {
         (v, special)
     }
 }
+
+impl<F: Float> crate::arch::generic::VectorStat<1> for Weibull<F> {
+    #[inline(always)]
+    fn suff_stat_v<V: Vector>(&self, x: V) -> ([V; 1], V::Mask) {
+        let kl = V::splat(self.k.to_f64()) * vm::ln_core(x);
+        (
+            [vm::exp_core(kl)],
+            V::or(vm::ln_special(x), vm::exp_special(kl)),
+        )
+    }
+}

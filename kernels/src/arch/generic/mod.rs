@@ -130,6 +130,15 @@ pub trait VectorKernel<F: Float>: crate::Kernel<F> {
     }
 }
 
+/// The sufficient statistic of a family, lane by lane: what vectorises
+/// [`ExpFam::wrt`](crate::ExpFam::wrt) batches (the base measure cancels there, so
+/// nothing else is needed).
+pub trait VectorStat<const D: usize> {
+    /// `T(x)` per lane, and the mask of lanes that must take the scalar path (outside
+    /// the support, special values, rare ranges).
+    fn suff_stat_v<V: Vector>(&self, x: V) -> ([V; D], V::Mask);
+}
+
 /// Loads and stores of `F` lanes into `f64` vectors.
 pub trait LaneIo: Copy + 'static {
     /// Loads `V::LANES` values.
