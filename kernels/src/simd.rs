@@ -170,6 +170,10 @@ pub fn force(tier: Tier) -> Result<(), TierUnavailable> {
     Ok(())
 }
 
+/// Below this many points a batch goes straight to the scalar kernel: no vector would
+/// fill, and the dispatch would cost more than it saves.
+const SMALL_BATCH: usize = 4;
+
 /// `out[i] = k(xs[i])` at `tier` (which must be available; else the scalar loop).
 pub fn map_at<F: Float, K: VectorKernel<F>>(
     tier: Tier,
@@ -182,6 +186,9 @@ pub fn map_at<F: Float, K: VectorKernel<F>>(
             input: xs.len(),
             output: out.len(),
         });
+    }
+    if xs.len() < SMALL_BATCH {
+        return k.map_scalar(xs, out);
     }
     match tier {
         #[cfg(target_arch = "x86_64")]
@@ -210,6 +217,9 @@ pub fn map_at<F: Float, K: VectorKernel<F>>(
 
 /// `Σ k(xs[i])` at `tier` (which must be available; else the scalar loop).
 pub fn sum_at<F: Float, K: VectorKernel<F>>(tier: Tier, k: &K, xs: &[F]) -> F {
+    if xs.len() < SMALL_BATCH {
+        return k.sum_scalar(xs);
+    }
     match tier {
         #[cfg(target_arch = "x86_64")]
         Tier::Avx512 if tier.is_available() => {
