@@ -4,8 +4,24 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+/// The `expfam` binary, started through `EXPFAM_TEST_RUNNER` when that is set (the
+/// cross-architecture CI runs the tests under qemu-user, whose binaries the host
+/// cannot exec directly without binfmt).
+fn expfam() -> Command {
+    let bin = env!("CARGO_BIN_EXE_expfam");
+    match std::env::var("EXPFAM_TEST_RUNNER") {
+        Ok(r) if !r.trim().is_empty() => {
+            let mut parts = r.split_whitespace();
+            let mut c = Command::new(parts.next().expect("non-empty"));
+            c.args(parts).arg(bin);
+            c
+        }
+        _ => Command::new(bin),
+    }
+}
+
 fn run(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_expfam"))
+    let mut child = expfam()
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite for aarch64-unknown-linux-gnu under qemu-user: the SIMD code runs
+# as the portable tier (wide compiled to NEON, the aarch64 baseline) and as the scalar
+# tier, forced in turn.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+need=()
+command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
+command -v aarch64-linux-gnu-gcc >/dev/null || need+=(gcc-aarch64-linux-gnu)
+[ -d /usr/aarch64-linux-gnu/lib ] || need+=(libc6-dev-arm64-cross)
+if [ "${#need[@]}" -gt 0 ]; then
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}"
+fi
+ensure_target aarch64-unknown-linux-gnu
+
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
+export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch64-linux-gnu"
+# The CLI tests start the expfam binary themselves: through qemu as well.
+export EXPFAM_TEST_RUNNER="$CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER"
+
+for tier in neon scalar; do
+    step "aarch64 (qemu) test --workspace (EXPFAM_TIER=$tier)" env EXPFAM_TIER="$tier" \
+        cargo test --workspace --locked --target aarch64-unknown-linux-gnu
+done
