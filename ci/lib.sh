@@ -6,18 +6,26 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 SUMMARY_FILE="${SUMMARY_FILE:-${ROOT}/target/ci-summary.txt}"
 mkdir -p "$(dirname "$SUMMARY_FILE")"
 
-# step NAME CMD...: runs CMD, records its wall time and outcome in the summary, fails on failure.
+# step NAME CMD...: runs CMD, records its wall time, outcome and how many tests it ran
+# (from cargo's "test result" lines) in the summary; fails on failure.
 step() {
     local name="$1"
     shift
     echo
     echo "=== ${name}: $*"
-    local t0=$SECONDS
-    if "$@"; then
-        printf '%-44s ok    %4ds\n' "$name" $((SECONDS - t0)) >>"$SUMMARY_FILE"
+    local t0=$SECONDS _step_log rc
+    _step_log="$(mktemp)"
+    set +e
+    "$@" 2>&1 | tee "$_step_log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    local tests
+    tests="$(awk '/^test result:/ { p += $4; f += $6; n++ } END { if (n) printf "%d passed, %d failed", p, f }' "$_step_log")"
+    rm -f "$_step_log"
+    if [ "$rc" -eq 0 ]; then
+        printf '%-62s ok   %4ds  %s\n' "$name" $((SECONDS - t0)) "$tests" >>"$SUMMARY_FILE"
     else
-        local rc=$?
-        printf '%-44s FAIL  %4ds (exit %d)\n' "$name" $((SECONDS - t0)) "$rc" >>"$SUMMARY_FILE"
+        printf '%-62s FAIL %4ds  %s (exit %d)\n' "$name" $((SECONDS - t0)) "$tests" "$rc" >>"$SUMMARY_FILE"
         echo "=== ${name} FAILED (exit ${rc})"
         return "$rc"
     fi

@@ -54,6 +54,9 @@ pub use family::{
 };
 pub use float::Float;
 
+#[cfg(test)]
+mod tests;
+
 /// The family names of the design, in its order (the names the `expfam` CLI accepts).
 pub const FAMILIES: [&str; 14] = [
     "normal",

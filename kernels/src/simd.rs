@@ -68,7 +68,15 @@ impl Tier {
     /// True when this CPU (and build) can run the tier.
     pub fn is_available(self) -> bool {
         match self {
-            Tier::Scalar | Tier::Portable => true,
+            Tier::Scalar => true,
+            // `wide` is SIMD only where the target has vector units it knows; elsewhere
+            // (e.g. thumbv7em) it would emulate f64 lanes with scalar, even soft-float, code.
+            Tier::Portable => cfg!(any(
+                target_arch = "x86_64",
+                target_arch = "x86",
+                target_arch = "aarch64",
+                target_feature = "simd128"
+            )),
             #[cfg(target_arch = "x86_64")]
             Tier::Sse2 => true,
             #[cfg(target_arch = "x86_64")]

@@ -84,13 +84,19 @@ impl Vector for F64x2 {
     }
     #[inline(always)]
     unsafe fn load_f32(p: *const f32) -> Self {
-        // SAFETY: the caller guarantees two readable f32 (8 bytes) at p; load_sd is unaligned.
-        F64x2(unsafe { _mm_cvtps_pd(_mm_castpd_ps(_mm_load_sd(p as *const f64))) })
+        // Two f32 are only 4-aligned: move them as one unaligned u64 (`_mm_load_sd` would
+        // need the 8-byte alignment of an f64, which miri rightly flags).
+        // SAFETY: the caller guarantees two readable f32 (8 bytes) at p.
+        let bits = unsafe { (p as *const u64).read_unaligned() };
+        // SAFETY: SSE2 baseline.
+        F64x2(unsafe { _mm_cvtps_pd(_mm_castsi128_ps(_mm_cvtsi64_si128(bits as i64))) })
     }
     #[inline(always)]
     unsafe fn store_f32(self, p: *mut f32) {
-        // SAFETY: the caller guarantees two writable f32 (8 bytes) at p.
-        unsafe { _mm_store_sd(p as *mut f64, _mm_castps_pd(_mm_cvtpd_ps(self.0))) }
+        // SAFETY: SSE2 baseline.
+        let bits = unsafe { _mm_cvtsi128_si64(_mm_castps_si128(_mm_cvtpd_ps(self.0))) } as u64;
+        // SAFETY: the caller guarantees two writable f32 (8 bytes) at p; written unaligned.
+        unsafe { (p as *mut u64).write_unaligned(bits) }
     }
     #[inline(always)]
     fn to_array(self) -> [f64; 2] {
