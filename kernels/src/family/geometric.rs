@@ -124,16 +124,9 @@ impl<F: Float> VectorKernel<F> for GeometricKernel<F> {
     }
     #[inline(always)]
     fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
-        let ok = V::and(
-            V::and(
-                V::le(V::splat(0.0), x),
-                V::lt(x, V::splat(2_251_799_813_685_248.0)),
-            ),
-            V::eq(x.floor(), x),
-        );
         (
             x.mul_add(V::splat(self.ln_q.to_f64()), V::splat(self.ln_p.to_f64())),
-            V::not(ok),
+            crate::family::poisson::count_special(x),
         )
     }
 }

@@ -172,10 +172,6 @@ impl<F: Float> VectorKernel<F> for NegativeBinomialKernel<F> {
     #[inline(always)]
     fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
         let zero = V::splat(0.0);
-        let ok = V::and(
-            V::and(V::le(zero, x), V::lt(x, V::splat(2_251_799_813_685_248.0))),
-            V::eq(x.floor(), x),
-        );
         let r = V::splat(self.r.to_f64());
         let m = x + r;
         // Small k + r: the raw form, exact enough there (|terms| < 30).
@@ -200,7 +196,7 @@ impl<F: Float> VectorKernel<F> for NegativeBinomialKernel<F> {
         };
         (
             V::select(V::eq(x, zero), V::splat(self.at_zero.to_f64()), v),
-            V::not(ok),
+            crate::family::poisson::count_special(x),
         )
     }
 }

@@ -174,14 +174,10 @@ impl<F: Float> VectorKernel<F> for PoissonKernel<F> {
                 x.mul_add(V::splat(self.ln_lambda.to_f64()), -lambda) - vm::ln_factorial_small(x);
             return (v, V::not(ok));
         }
-        let ok = V::and(
-            V::and(V::le(zero, x), V::lt(x, V::splat(2_251_799_813_685_248.0))),
-            whole,
-        );
         let v = V::splat(-0.5) * (V::splat(LN_2PI) + vm::ln_core(x))
             - vm::stirlerr_int(x)
             - vm::bd0(x, lambda);
-        (V::select(V::eq(x, zero), -lambda, v), V::not(ok))
+        (V::select(V::eq(x, zero), -lambda, v), count_special(x))
     }
 }
 

@@ -27,7 +27,7 @@ pub const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 pub const LN_2PI: f64 = 1.837_877_066_409_345_5;
 
 /// Coefficients `B_{2k} / (2k (2k−1))` of Stirling's series, k = 1..=12.
-const STIRLING: [f64; 12] = [
+pub(crate) const STIRLING: [f64; 12] = [
     1.0 / 12.0,
     -1.0 / 360.0,
     1.0 / 1260.0,

@@ -179,6 +179,24 @@ impl LaneIo for f32 {
     }
 }
 
+/// The four vectors starting at `xs[i]`.
+///
+/// # Safety
+/// `i + 4 · V::LANES <= xs.len()`.
+#[inline(always)]
+unsafe fn load4<V: Vector, F: Float>(xs: &[F], i: usize) -> [V; 4] {
+    let (p, l) = (xs.as_ptr(), V::LANES);
+    // SAFETY: the caller guarantees the four vectors lie inside `xs`.
+    unsafe {
+        [
+            F::load_v::<V>(p.add(i)),
+            F::load_v::<V>(p.add(i + l)),
+            F::load_v::<V>(p.add(i + 2 * l)),
+            F::load_v::<V>(p.add(i + 3 * l)),
+        ]
+    }
+}
+
 /// `out[i] = k(xs[i])` with vectors of `V`, four vectors per step (independent
 /// chains for the out-of-order core); the tail and vectors with special lanes go
 /// through the scalar kernel. Lengths must be equal (checked by the caller).
@@ -195,16 +213,8 @@ pub fn map<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F], out: &mut [
     let l = V::LANES;
     let mut i = 0;
     while i + 4 * l <= n {
-        let p = xs.as_ptr();
         // SAFETY: i + 4·LANES <= n <= the length of both slices.
-        let x = unsafe {
-            [
-                F::load_v::<V>(p.add(i)),
-                F::load_v::<V>(p.add(i + l)),
-                F::load_v::<V>(p.add(i + 2 * l)),
-                F::load_v::<V>(p.add(i + 3 * l)),
-            ]
-        };
+        let x = unsafe { load4::<V, F>(xs, i) };
         let r = [
             k.eval_v(x[0]),
             k.eval_v(x[1]),
@@ -264,16 +274,8 @@ pub fn sum<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F]) -> F {
     let mut tail = 0.0f64;
     let mut i = 0;
     while i + 4 * l <= n {
-        let p = xs.as_ptr();
         // SAFETY: i + 4·LANES <= n.
-        let x = unsafe {
-            [
-                F::load_v::<V>(p.add(i)),
-                F::load_v::<V>(p.add(i + l)),
-                F::load_v::<V>(p.add(i + 2 * l)),
-                F::load_v::<V>(p.add(i + 3 * l)),
-            ]
-        };
+        let x = unsafe { load4::<V, F>(xs, i) };
         let r = [
             k.accumulate_v(x[0], acc[0]),
             k.accumulate_v(x[1], acc[1]),

@@ -9,17 +9,7 @@
 
 use super::{ln_core, ln1pmx_core};
 use crate::arch::generic::Vector;
-use crate::math::{LN_FACTORIAL, STIRLERR_HALVES};
-
-/// Stirling-series coefficients `B_{2k}/(2k(2k−1))`, k = 1..=6.
-const S: [f64; 6] = [
-    1.0 / 12.0,
-    -1.0 / 360.0,
-    1.0 / 1260.0,
-    -1.0 / 1680.0,
-    1.0 / 1188.0,
-    -691.0 / 360_360.0,
-];
+use crate::math::{LN_FACTORIAL, STIRLERR_HALVES, STIRLING};
 
 /// `ln k!` for whole `k ∈ [0, 128)` (other lanes: unspecified but finite).
 #[inline(always)]
@@ -32,8 +22,9 @@ pub fn ln_factorial_small<V: Vector>(k: V) -> V {
 pub fn stirling_series<V: Vector>(n: V) -> V {
     let inv = V::splat(1.0) / n;
     let inv2 = inv * inv;
-    let mut acc = V::splat(S[5]);
-    for &c in S[..5].iter().rev() {
+    // The first six coefficients of the scalar series (truncation < 2e-16 above 15).
+    let mut acc = V::splat(STIRLING[5]);
+    for &c in STIRLING[..5].iter().rev() {
         acc = acc.mul_add(inv2, V::splat(c));
     }
     acc * inv
