@@ -18,6 +18,17 @@ use std::time::Duration;
 
 const USAGE: &str = "usage: expfam eval FAMILY PARAM... [--backend scalar|closure|simd|jit|auto] [--f32] | expfam bench [--quick] [--json] | expfam info";
 
+/// `println!` that ends the process quietly when stdout is gone (e.g. `expfam bench |
+/// head`): a closed pipe is not an error worth a panic.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 /// A bad command line or input: printed as one line on stderr, exit status 2.
 struct Usage(String);
 
@@ -26,7 +37,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         None => {
             info();
-            println!();
+            out!();
             bench(true, false)
         }
         Some("eval") => eval(&args[1..]),
@@ -37,7 +48,7 @@ fn main() -> ExitCode {
         }
         Some("info") => Err(Usage(format!("info takes no arguments, got '{}'", args[1]))),
         Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
+            out!("{USAGE}");
             Ok(())
         }
         Some(other) => Err(Usage(format!("unknown command '{other}'; {USAGE}"))),
@@ -224,28 +235,28 @@ fn features() -> Vec<&'static str> {
 }
 
 fn info() {
-    println!("expfam {}", env!("CARGO_PKG_VERSION"));
-    println!("cpu:       {} ({})", cpu_name(), std::env::consts::ARCH);
-    println!("features:  {} (detected at run time)", features().join(" "));
+    out!("expfam {}", env!("CARGO_PKG_VERSION"));
+    out!("cpu:       {} ({})", cpu_name(), std::env::consts::ARCH);
+    out!("features:  {} (detected at run time)", features().join(" "));
     let f32_calc = if <f32 as Float>::Calc::NAME == "f64" {
         "f32 kernels compute in f64, round once"
     } else {
         "f32 kernels compute in f32"
     };
-    println!("backends:");
-    println!("  scalar   accurate reference path (Loader saddle-point forms)   tier: scalar");
-    println!("  closure  precomputed-constant kernel; {f32_calc}   tier: scalar");
+    out!("backends:");
+    out!("  scalar   accurate reference path (Loader saddle-point forms)   tier: scalar");
+    out!("  closure  precomputed-constant kernel; {f32_calc}   tier: scalar");
     let tier = expfam_kernels::simd::current();
-    println!(
+    out!(
         "  simd     batch kernels   tier: {tier} (best detected: {})",
         expfam_kernels::simd::detected()
     );
     if let Some(Err(v)) = expfam_kernels::simd::requested() {
-        println!("           EXPFAM_TIER={v:?} names no tier this CPU can run: ignored");
+        out!("           EXPFAM_TIER={v:?} names no tier this CPU can run: ignored");
     }
-    println!("  jit      not built yet (JIT issue)");
-    println!("  auto     not built yet (JIT issue)");
-    println!("roofline:  tier {}", roofline::best_tier());
+    out!("  jit      not built yet (JIT issue)");
+    out!("  auto     not built yet (JIT issue)");
+    out!("roofline:  tier {}", roofline::best_tier());
 }
 
 fn bench_cmd(args: &[String]) -> Result<(), Usage> {
@@ -435,7 +446,7 @@ fn bench(quick: bool, json: bool) -> Result<(), Usage> {
     {
         let mut emit = |r: Row| {
             if json {
-                println!("{}", r.json());
+                out!("{}", r.json());
             }
             rows.push(r);
         };
@@ -459,15 +470,23 @@ fn print_table(rows: &[Row]) {
             })
             .map(|r| r.ns)
     };
-    println!(
+    out!(
         "ns/element (median of 7); closure = the scalar precomputed-constant kernel, \
          simd = the same at tier {}; rooflines at tier {}",
         expfam_kernels::simd::current(),
         roofline::best_tier()
     );
-    println!(
+    out!(
         "{:<18} {:>3} {:>8} {:>4} {:>9} {:>9} {:>9} {:>11} {:>10}",
-        "family", "f", "n", "op", "closure", "simd", "statrs", "statrs/simd", "simd/roof"
+        "family",
+        "f",
+        "n",
+        "op",
+        "closure",
+        "simd",
+        "statrs",
+        "statrs/simd",
+        "simd/roof"
     );
     let cell = |v: Option<f64>, suffix: &str, digits: usize| {
         v.map(|v| format!("{v:.digits$}{suffix}"))
@@ -485,7 +504,7 @@ fn print_table(rows: &[Row]) {
                     "roofline_sum"
                 };
                 let roof = find("-", roof_backend, op, n, f);
-                println!(
+                out!(
                     "{:<18} {f:>3} {n:>8} {op:>4} {:>9} {:>9}",
                     format!("({roof_backend})"),
                     "",
@@ -499,7 +518,7 @@ fn print_table(rows: &[Row]) {
                     let s = find(family, "statrs", op, n, f);
                     let ratio = s.zip(v).map(|(s, v)| s / v);
                     let roof_ratio = roof.zip(v).map(|(r, v)| v / r);
-                    println!(
+                    out!(
                         "{family:<18} {f:>3} {n:>8} {op:>4} {:>9} {:>9} {:>9} {:>11} {:>10}",
                         cell(Some(c), "", 3),
                         cell(v, "", 3),

@@ -2,26 +2,10 @@
 //! an affine map `y = a·x + b` (the store-bound limit of a map) and a plain sum (the
 //! load-bound limit of a reduction).
 
-/// The widest x86_64 tier the CPU running this has, as named in the bench output.
+/// The widest tier the CPU running this has (the kernels' own detection), as named in
+/// the bench output.
 pub fn best_tier() -> &'static str {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx512f") {
-            return "avx512";
-        }
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            return "avx2";
-        }
-        "sse2"
-    }
-    #[cfg(target_arch = "aarch64")]
-    {
-        "neon"
-    }
-    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-    {
-        "scalar"
-    }
+    expfam_kernels::simd::detected().name()
 }
 
 #[inline(always)]

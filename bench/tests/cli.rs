@@ -128,3 +128,19 @@ fn info_names_backends_and_features() {
         assert!(out.contains(word), "info lacks {word}: {out}");
     }
 }
+
+#[test]
+fn a_closed_stdout_ends_quietly_not_with_a_panic() {
+    // `expfam info | head -0`: the reader is gone before expfam writes.
+    let mut child = expfam()
+        .arg("info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn expfam");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "stderr: {err}");
+    assert_eq!(out.status.code(), Some(0), "stderr: {err}");
+}
