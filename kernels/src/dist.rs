@@ -63,6 +63,28 @@ impl From<ParamError> for DistError {
     }
 }
 
+/// A computation generic over the concrete kernel of a [`DistKernel`]: see
+/// [`DistKernel::visit`].
+///
+/// ```
+/// use expfam_kernels::{arch::generic::VectorKernel, Dist, KernelVisitor};
+/// struct Vectorizable;
+/// impl KernelVisitor<f64> for Vectorizable {
+///     type Output = bool;
+///     fn visit<K: VectorKernel<f64>>(self, k: &K) -> bool {
+///         k.vectorizable()
+///     }
+/// }
+/// let d = Dist::from_name("normal", &[0.0, 1.0]).unwrap();
+/// assert!(d.kernel().visit(Vectorizable));
+/// ```
+pub trait KernelVisitor<F: Float> {
+    /// What the visit returns.
+    type Output;
+    /// Runs on the concrete kernel.
+    fn visit<K: crate::arch::generic::VectorKernel<F>>(self, k: &K) -> Self::Output;
+}
+
 macro_rules! dists {
     ($( $name:literal => $variant:ident ( $($p:ident),* ) : $kernel:ty ),* $(,)?) => {
         /// One distribution of any family, chosen at run time.
@@ -182,6 +204,11 @@ macro_rules! dists {
             /// [`Kernel::sum`] at an explicit SIMD tier.
             pub fn sum_at(&self, tier: crate::simd::Tier, xs: &[F]) -> F {
                 match self { $( DistKernel::$variant(k) => crate::simd::sum_at(tier, k, xs), )* }
+            }
+            /// Calls `v` with the concrete kernel inside (how code generators such as
+            /// `expfam-jit` reach each family's vector form).
+            pub fn visit<V: KernelVisitor<F>>(&self, v: V) -> V::Output {
+                match self { $( DistKernel::$variant(k) => v.visit(k), )* }
             }
         }
 

@@ -43,7 +43,7 @@ mod float;
 pub mod math;
 pub mod simd;
 
-pub use dist::{Dist, DistError, DistKernel};
+pub use dist::{Dist, DistError, DistKernel, KernelVisitor};
 pub use error::{LengthMismatch, ParamError};
 pub use family::{
     Bernoulli, BernoulliKernel, Beta, BetaKernel, Binomial, BinomialKernel, ChiSquared,

@@ -1,0 +1,541 @@
+//! Lowering a [`Tape`] to one Cranelift function: a batch loop over F64X2 vectors,
+//! unrolled so that several independent chains are in flight, every constant created
+//! once in the entry block, and one "any special lane?" test per step whose rare
+//! vectors go to the scalar fallback (a call through a baked address).
+//!
+//! ABI (the batch ABI of the crate): map `(src, out, n)`, sum `(src, n) -> F`, where
+//! `src` is the data column (one column) or a pointer to the column pointers (models).
+
+use crate::tape::{Id, Op, Tape};
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{
+    self, AbiParam, BlockArg, Endianness, InstBuilder, MemFlagsData, Signature, Value, types,
+};
+use cranelift_codegen::isa::CallConv;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use expfam_kernels::arch::generic::{
+    LDEXP_SHIFT, MANT_MASK, SQRT_HALF_BITS, SQRT2_OFFSET, TWO52, TWO52_BITS,
+};
+
+/// What the generated function computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// `out[i] = f(row i)`.
+    Map,
+    /// `Σ f(row i)`, accumulated in `f64`.
+    Sum,
+}
+
+/// The traced computation: per-row value and special-lane mask over `columns` inputs.
+pub(crate) struct Program<'a> {
+    pub(crate) tape: &'a Tape,
+    pub(crate) value: Id,
+    pub(crate) mask: Id,
+    pub(crate) columns: usize,
+}
+
+/// Facts about the host ISA the lowering depends on.
+#[derive(Clone, Copy)]
+pub(crate) struct Target {
+    pub(crate) pointer: ir::Type,
+    pub(crate) call_conv: CallConv,
+    /// The ISA has a fused multiply-add for F64X2.
+    pub(crate) fma: bool,
+    /// `floor`/`nearest` on F64X2 are single instructions (SSE4.1, NEON).
+    pub(crate) native_round: bool,
+    /// What `FunctionBuilder::finalize` needs to know of the target.
+    pub(crate) frontend: cranelift_codegen::isa::TargetFrontendConfig,
+}
+
+/// Addresses baked into the code.
+pub(crate) struct Baked<'a> {
+    /// `unsafe extern "C" fn(ctx, src, out, start, count) -> f64`.
+    pub(crate) fallback: usize,
+    pub(crate) ctx: usize,
+    /// The tape's tables, owned by the compiled kernel.
+    pub(crate) tables: &'a [Box<[f64]>],
+}
+
+/// The signature of the fallback.
+pub(crate) fn fallback_signature(t: &Target) -> Signature {
+    let mut s = Signature::new(t.call_conv);
+    for ty in [t.pointer, t.pointer, t.pointer, types::I64, types::I64] {
+        s.params.push(AbiParam::new(ty));
+    }
+    s.returns.push(AbiParam::new(types::F64));
+    s
+}
+
+/// The signature of a generated map or sum function.
+pub(crate) fn signature(t: &Target, mode: Mode, f32: bool) -> Signature {
+    let mut s = Signature::new(t.call_conv);
+    s.params.push(AbiParam::new(t.pointer));
+    if mode == Mode::Map {
+        s.params.push(AbiParam::new(t.pointer));
+    }
+    s.params.push(AbiParam::new(t.pointer));
+    if mode == Mode::Sum {
+        s.returns
+            .push(AbiParam::new(if f32 { types::F32 } else { types::F64 }));
+    }
+    s
+}
+
+const FV: ir::Type = types::F64X2;
+const MV: ir::Type = types::I64X2;
+
+fn little() -> MemFlagsData {
+    MemFlagsData::new().with_endianness(Endianness::Little)
+}
+
+fn data() -> MemFlagsData {
+    // Data may be unaligned; the caller guarantees it is readable.
+    MemFlagsData::new().with_notrap()
+}
+
+fn args(vs: &[Value]) -> Vec<BlockArg> {
+    vs.iter().map(|&v| BlockArg::Value(v)).collect()
+}
+
+/// Values created once in the entry block.
+struct Hoisted {
+    consts: Vec<Option<Value>>,
+    offset: Value,
+    mant: Value,
+    sqrt_half: Value,
+    two52_bits: Value,
+    k_bias: Value,
+    ldexp_shift: Value,
+    magic: Value,
+    one: Value,
+    tables: Vec<(Value, Value)>,
+}
+
+fn splat_f(b: &mut FunctionBuilder, v: f64) -> Value {
+    let s = b.ins().f64const(v);
+    b.ins().splat(FV, s)
+}
+
+fn splat_i(b: &mut FunctionBuilder, v: i64) -> Value {
+    let s = b.ins().iconst(types::I64, v);
+    b.ins().splat(MV, s)
+}
+
+fn hoist(
+    b: &mut FunctionBuilder,
+    t: &Target,
+    tape: &Tape,
+    live: &[bool],
+    baked: &Baked,
+) -> Hoisted {
+    let mut consts = vec![None; tape.ops.len()];
+    for (i, op) in tape.ops.iter().enumerate() {
+        if !live[i] {
+            continue;
+        }
+        consts[i] = match *op {
+            Op::Const(bits) => Some(splat_f(b, f64::from_bits(bits))),
+            Op::MaskConst(m) => Some(splat_i(b, if m { -1 } else { 0 })),
+            _ => None,
+        };
+    }
+    let tables = baked
+        .tables
+        .iter()
+        .map(|tab| {
+            let base = b.ins().iconst(t.pointer, tab.as_ptr() as i64);
+            let last = b
+                .ins()
+                .iconst(types::I64, tab.len().saturating_sub(1) as i64);
+            (base, last)
+        })
+        .collect();
+    Hoisted {
+        consts,
+        offset: splat_i(b, SQRT2_OFFSET as i64),
+        mant: splat_i(b, MANT_MASK as i64),
+        sqrt_half: splat_i(b, SQRT_HALF_BITS as i64),
+        two52_bits: splat_i(b, TWO52_BITS as i64),
+        k_bias: splat_f(b, TWO52 + 1023.0),
+        ldexp_shift: splat_f(b, LDEXP_SHIFT),
+        magic: splat_f(b, 6_755_399_441_055_744.0),
+        one: splat_f(b, 1.0),
+        tables,
+    }
+}
+
+/// Emits the program for one vector of inputs; returns (value, mask).
+fn emit(
+    b: &mut FunctionBuilder,
+    t: &Target,
+    p: &Program,
+    live: &[bool],
+    h: &Hoisted,
+    inputs: &[Value],
+) -> (Value, Value) {
+    let ops = &p.tape.ops;
+    let mut v: Vec<Option<Value>> = vec![None; ops.len()];
+    let round = |b: &mut FunctionBuilder, x: Value| {
+        if t.native_round {
+            b.ins().nearest(x)
+        } else {
+            let y = b.ins().fadd(x, h.magic);
+            b.ins().fsub(y, h.magic)
+        }
+    };
+    for i in 0..ops.len() {
+        if !live[i] {
+            continue;
+        }
+        let g = |j: Id| v[j as usize].expect("operands precede their uses");
+        let r = match ops[i] {
+            Op::Const(_) | Op::MaskConst(_) => h.consts[i].expect("hoisted"),
+            Op::Input(c) => inputs[c as usize],
+            Op::Add(a, c) => b.ins().fadd(g(a), g(c)),
+            Op::Sub(a, c) => b.ins().fsub(g(a), g(c)),
+            Op::Mul(a, c) => b.ins().fmul(g(a), g(c)),
+            Op::Div(a, c) => b.ins().fdiv(g(a), g(c)),
+            Op::Neg(a) => b.ins().fneg(g(a)),
+            Op::Abs(a) => b.ins().fabs(g(a)),
+            Op::Sqrt(a) => b.ins().sqrt(g(a)),
+            Op::Round(a) => round(b, g(a)),
+            Op::Floor(a) => {
+                if t.native_round {
+                    b.ins().floor(g(a))
+                } else {
+                    let x = g(a);
+                    let r = round(b, x);
+                    let above = b.ins().fcmp(FloatCC::GreaterThan, r, x);
+                    let one = b.ins().bitcast(MV, little(), h.one);
+                    let d = b.ins().band(above, one);
+                    let d = b.ins().bitcast(FV, little(), d);
+                    b.ins().fsub(r, d)
+                }
+            }
+            Op::Fma(a, c, d) => {
+                if t.fma {
+                    b.ins().fma(g(a), g(c), g(d))
+                } else {
+                    let m = b.ins().fmul(g(a), g(c));
+                    b.ins().fadd(m, g(d))
+                }
+            }
+            Op::Lt(a, c) => b.ins().fcmp(FloatCC::LessThan, g(a), g(c)),
+            Op::Le(a, c) => b.ins().fcmp(FloatCC::LessThanOrEqual, g(a), g(c)),
+            Op::Eq(a, c) => b.ins().fcmp(FloatCC::Equal, g(a), g(c)),
+            Op::And(a, c) => b.ins().band(g(a), g(c)),
+            Op::Or(a, c) => b.ins().bor(g(a), g(c)),
+            Op::Not(a) => b.ins().bnot(g(a)),
+            Op::Select(m, a, c) => {
+                let m = b.ins().bitcast(FV, little(), g(m));
+                b.ins().bitselect(m, g(a), g(c))
+            }
+            Op::SplitK(a) => {
+                let bits = b.ins().bitcast(MV, little(), g(a));
+                let ix = b.ins().iadd(bits, h.offset);
+                let e = b.ins().ushr_imm_u(ix, 52);
+                let e = b.ins().bor(e, h.two52_bits);
+                let e = b.ins().bitcast(FV, little(), e);
+                b.ins().fsub(e, h.k_bias)
+            }
+            Op::SplitM(a) => {
+                let bits = b.ins().bitcast(MV, little(), g(a));
+                let ix = b.ins().iadd(bits, h.offset);
+                let m = b.ins().band(ix, h.mant);
+                let m = b.ins().iadd(m, h.sqrt_half);
+                b.ins().bitcast(FV, little(), m)
+            }
+            Op::Ldexp(a, n) => {
+                let s = b.ins().fadd(g(n), h.ldexp_shift);
+                let s = b.ins().bitcast(MV, little(), s);
+                let s = b.ins().ishl_imm_u(s, 52);
+                let s = b.ins().bitcast(FV, little(), s);
+                b.ins().fmul(g(a), s)
+            }
+            Op::Gather(tab, idx) => {
+                let (base, last) = h.tables[tab as usize];
+                let idx = g(idx);
+                let mut lanes = [idx; 2];
+                for (lane, out) in lanes.iter_mut().enumerate() {
+                    let x = b.ins().extractlane(idx, lane as u8);
+                    let k = b.ins().fcvt_to_uint_sat(types::I64, x);
+                    let k = b.ins().umin(k, last);
+                    let off = b.ins().ishl_imm_u(k, 3);
+                    let off = if t.pointer == types::I64 {
+                        off
+                    } else {
+                        b.ins().ireduce(t.pointer, off)
+                    };
+                    let addr = b.ins().iadd(base, off);
+                    *out = b.ins().load(types::F64, MemFlagsData::trusted(), addr, 0);
+                }
+                let vec = b.ins().scalar_to_vector(FV, lanes[0]);
+                b.ins().insertlane(vec, lanes[1], 1)
+            }
+        };
+        v[i] = Some(r);
+    }
+    (
+        v[p.value as usize].expect("live"),
+        v[p.mask as usize].expect("live"),
+    )
+}
+
+/// Loads the vector at element `i` (+ `lane_offset` elements) of column `col`.
+fn load(b: &mut FunctionBuilder, col: Value, byte: Value, lane_offset: i32, f32: bool) -> Value {
+    let addr = b.ins().iadd(col, byte);
+    if f32 {
+        let raw = b.ins().load(types::I64, data(), addr, lane_offset * 4);
+        let v = b.ins().scalar_to_vector(types::I64X2, raw);
+        let v = b.ins().bitcast(types::F32X4, little(), v);
+        b.ins().fvpromote_low(v)
+    } else {
+        b.ins().load(FV, data(), addr, lane_offset * 8)
+    }
+}
+
+fn store(b: &mut FunctionBuilder, v: Value, out: Value, byte: Value, lane_offset: i32, f32: bool) {
+    let addr = b.ins().iadd(out, byte);
+    if f32 {
+        let d = b.ins().fvdemote(v);
+        let d = b.ins().bitcast(types::I64X2, little(), d);
+        let lo = b.ins().extractlane(d, 0);
+        b.ins().store(data(), lo, addr, lane_offset * 4);
+    } else {
+        b.ins().store(data(), v, addr, lane_offset * 8);
+    }
+}
+
+/// The signature of the shared body: `(src, out, n) -> Σ` (`out` null: sum only).
+pub(crate) fn body_signature(t: &Target) -> Signature {
+    let mut s = Signature::new(t.call_conv);
+    for _ in 0..3 {
+        s.params.push(AbiParam::new(t.pointer));
+    }
+    s.returns.push(AbiParam::new(types::F64));
+    s
+}
+
+/// Builds an entry point (`mode`'s signature) that calls the body.
+pub(crate) fn build_entry(
+    func: &mut ir::Function,
+    fbc: &mut FunctionBuilderContext,
+    t: &Target,
+    mode: Mode,
+    f32: bool,
+    body: ir::FuncRef,
+) {
+    func.signature = signature(t, mode, f32);
+    let mut b = FunctionBuilder::new(func, fbc);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let p = b.block_params(entry).to_vec();
+    match mode {
+        Mode::Map => {
+            b.ins().call(body, &p);
+            b.ins().return_(&[]);
+        }
+        Mode::Sum => {
+            let null = b.ins().iconst(t.pointer, 0);
+            let call = b.ins().call(body, &[p[0], null, p[1]]);
+            let r = b.inst_results(call)[0];
+            let r = if f32 {
+                b.ins().fdemote(types::F32, r)
+            } else {
+                r
+            };
+            b.ins().return_(&[r]);
+        }
+    }
+    b.seal_all_blocks();
+    b.finalize(t.frontend);
+}
+
+/// Builds the body: `(src, out, n) -> f64`, storing into `out` unless it is null and
+/// returning the sum either way (only meaningful when `out` is null).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build(
+    func: &mut ir::Function,
+    fbc: &mut FunctionBuilderContext,
+    t: &Target,
+    p: &Program,
+    f32: bool,
+    baked: &Baked,
+    unroll: usize,
+) {
+    func.signature = body_signature(t);
+    let mut b = FunctionBuilder::new(func, fbc);
+    let shift = if f32 { 2 } else { 3 };
+    let live = p.tape.live(&[p.value, p.mask]);
+    let needs_test = p.tape.ops[p.mask as usize] != Op::MaskConst(false);
+
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let params = b.block_params(entry).to_vec();
+    let (src, out, n) = (params[0], params[1], params[2]);
+    let n = if t.pointer == types::I64 {
+        n
+    } else {
+        b.ins().uextend(types::I64, n)
+    };
+    let is_sum = b.ins().icmp_imm_u(IntCC::Equal, out, 0);
+    let cols: Vec<Value> = if p.columns == 1 {
+        vec![src]
+    } else {
+        let w = t.pointer.bytes() as i32;
+        (0..p.columns)
+            .map(|c| {
+                b.ins()
+                    .load(t.pointer, MemFlagsData::trusted(), src, c as i32 * w)
+            })
+            .collect()
+    };
+    let h = hoist(&mut b, t, p.tape, &live, baked);
+    let fb_sig = b.import_signature(fallback_signature(t));
+    let zero_f = b.ins().f64const(0.0);
+    let zero_v = b.ins().splat(FV, zero_f);
+    let zero_i = b.ins().iconst(types::I64, 0);
+    // Loop state, the parameters of every loop block: the row index and one vector
+    // accumulator (fallback sums enter its lane 0). One accumulator keeps the map
+    // loop free of dead state; the sum adds each step's values as a tree first.
+    let state = |b: &mut FunctionBuilder, blk: ir::Block| {
+        b.append_block_param(blk, types::I64);
+        b.append_block_param(blk, FV);
+    };
+    let init = [zero_i, zero_v];
+
+    let to_ptr = |b: &mut FunctionBuilder, v: Value| {
+        if t.pointer == types::I64 {
+            v
+        } else {
+            b.ins().ireduce(t.pointer, v)
+        }
+    };
+    // The accumulator's home across fallback calls: spilled by hand in the cold path,
+    // so that the register allocator need not keep it in memory through the hot loop
+    // (every vector register is clobbered by a call).
+    let slot = b.create_sized_stack_slot(ir::StackSlotData::new(
+        ir::StackSlotKind::ExplicitSlot,
+        16,
+        4,
+    ));
+    // Calls the fallback for `count` rows from `i`; returns the accumulator plus their sum.
+    let fallback = |b: &mut FunctionBuilder, i: Value, count: Value, acc: Value| {
+        b.ins().stack_store(t.pointer, acc, slot, 0);
+        let ctx = b.ins().iconst(t.pointer, baked.ctx as i64);
+        let callee = b.ins().iconst(t.pointer, baked.fallback as i64);
+        let call = b
+            .ins()
+            .call_indirect(fb_sig, callee, &[ctx, src, out, i, count]);
+        let r = b.inst_results(call)[0];
+        let r = b.ins().scalar_to_vector(FV, r);
+        let acc = b.ins().stack_load(t.pointer, FV, slot, 0);
+        b.ins().fadd(acc, r)
+    };
+    let tree = |b: &mut FunctionBuilder, mut level: Vec<Value>| {
+        while level.len() > 1 {
+            let mut up = Vec::with_capacity(level.len().div_ceil(2));
+            for pair in level.chunks(2) {
+                up.push(if let [a, c] = pair {
+                    b.ins().fadd(*a, *c)
+                } else {
+                    pair[0]
+                });
+            }
+            level = up;
+        }
+        level[0]
+    };
+
+    // `unroll` vectors per step, then the remaining rows (fewer than 2·unroll) through
+    // the fallback: one copy of the body keeps compile time down.
+    let mut next = b.create_block();
+    state(&mut b, next);
+    b.ins().jump(next, &args(&init));
+    for u in [unroll] {
+        let hdr = next;
+        let body = b.create_block();
+        let fast = b.create_block();
+        let slow = b.create_block();
+        let acc_blk = b.create_block();
+        let store_blk = b.create_block();
+        next = b.create_block();
+        state(&mut b, next);
+
+        b.switch_to_block(hdr);
+        let st = b.block_params(hdr).to_vec();
+        let i = st[0];
+        let end = b.ins().iadd_imm_s(i, 2 * u as i64);
+        let fits = b.ins().icmp(IntCC::UnsignedLessThanOrEqual, end, n);
+        b.ins().brif(fits, body, &[], next, &args(&st));
+
+        b.switch_to_block(body);
+        let byte = b.ins().ishl_imm_u(i, shift);
+        let byte = to_ptr(&mut b, byte);
+        let mut vals = Vec::with_capacity(u);
+        let mut masks = Vec::with_capacity(u);
+        for k in 0..u {
+            let inputs: Vec<Value> = cols
+                .iter()
+                .map(|&c| load(&mut b, c, byte, 2 * k as i32, f32))
+                .collect();
+            let (v, m) = emit(&mut b, t, p, &live, &h, &inputs);
+            vals.push(v);
+            masks.push(m);
+        }
+        if needs_test {
+            let mut any = masks[0];
+            for &m in &masks[1..] {
+                any = b.ins().bor(any, m);
+            }
+            let flag = b.ins().vany_true(any);
+            b.ins().brif(flag, slow, &[], fast, &[]);
+        } else {
+            b.ins().jump(fast, &[]);
+        }
+
+        b.switch_to_block(fast);
+        b.ins().brif(is_sum, acc_blk, &[], store_blk, &[]);
+
+        b.switch_to_block(acc_blk);
+        let step = tree(&mut b, vals.clone());
+        let acc = b.ins().fadd(st[1], step);
+        b.ins().jump(hdr, &args(&[end, acc]));
+
+        b.switch_to_block(store_blk);
+        for (k, &v) in vals.iter().enumerate() {
+            store(&mut b, v, out, byte, 2 * k as i32, f32);
+        }
+        b.ins().jump(hdr, &args(&[end, st[1]]));
+
+        b.switch_to_block(slow);
+        let count = b.ins().iconst(types::I64, 2 * u as i64);
+        let acc = fallback(&mut b, i, count, st[1]);
+        b.ins().jump(hdr, &args(&[end, acc]));
+    }
+
+    // The remaining rows.
+    let tail = next;
+    b.switch_to_block(tail);
+    let st = b.block_params(tail).to_vec();
+    let rest = b.ins().isub(n, st[0]);
+    let call_blk = b.create_block();
+    let done = b.create_block();
+    b.append_block_param(done, FV);
+    b.ins()
+        .brif(rest, call_blk, &[], done, &[BlockArg::Value(st[1])]);
+    b.switch_to_block(call_blk);
+    let acc = fallback(&mut b, st[0], rest, st[1]);
+    b.ins().jump(done, &[BlockArg::Value(acc)]);
+
+    b.switch_to_block(done);
+    let acc = b.block_params(done)[0];
+    let l0 = b.ins().extractlane(acc, 0);
+    let l1 = b.ins().extractlane(acc, 1);
+    let s = b.ins().fadd(l0, l1);
+    b.ins().return_(&[s]);
+    b.seal_all_blocks();
+    b.finalize(t.frontend);
+}

@@ -1,0 +1,227 @@
+//! [`Model`]: a sum of terms over several data columns, fused into one pass.
+
+use crate::compiled::{MAX_COLUMNS, ModelMapFn, ModelSumFn, Owned};
+use crate::expr::Expr;
+use expfam_kernels::{Dist, Float, Kernel};
+use std::fmt;
+
+/// Why a model cannot be compiled or evaluated on the given columns.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelError {
+    /// The model has no terms.
+    Empty,
+    /// More terms than [`MAX_COLUMNS`].
+    TooManyColumns {
+        /// Terms in the model.
+        got: usize,
+    },
+    /// The number of data columns differs from the number of terms.
+    ColumnCount {
+        /// Terms in the model.
+        expected: usize,
+        /// Columns given.
+        got: usize,
+    },
+    /// A column's length differs from the output's (or the first column's).
+    ColumnLength {
+        /// Which column.
+        column: usize,
+        /// Its length.
+        len: usize,
+        /// The length required.
+        expected: usize,
+    },
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelError::Empty => write!(f, "the model has no terms"),
+            ModelError::TooManyColumns { got } => {
+                write!(f, "{got} terms: at most {MAX_COLUMNS} are supported")
+            }
+            ModelError::ColumnCount { expected, got } => {
+                write!(f, "expected {expected} data column(s), got {got}")
+            }
+            ModelError::ColumnLength {
+                column,
+                len,
+                expected,
+            } => write!(f, "column {column} has {len} rows, expected {expected}"),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// One term of a model.
+#[derive(Clone, Debug)]
+pub(crate) enum Term<F> {
+    Dist(Dist<F>),
+    Expr(Expr),
+}
+
+/// A sum of terms, term `i` evaluated on data column `i`:
+/// `row value = Σ_i term_i(column_i[row])`. Compiled by
+/// [`Jit::compile_model`](crate::Jit::compile_model) into one pass over all columns.
+///
+/// ```
+/// use expfam_jit::{Expr, Jit, Model};
+/// use expfam_kernels::Dist;
+/// let m = Model::new()
+///     .dist(Dist::from_name("normal", &[0.0, 1.0f64]).unwrap())
+///     .dist(Dist::from_name("gamma", &[2.0, 1.0]).unwrap())
+///     .expr(-(Expr::x() * 0.5));
+/// let k = Jit::new().unwrap().compile_model(&m).unwrap();
+/// let (a, b, c) = ([0.5, 1.0], [1.0, 2.0], [2.0, 4.0]);
+/// let mut out = [0.0; 2];
+/// k.map(&[&a, &b, &c], &mut out).unwrap();
+/// assert!((out[0] - m.eval_row(&[0.5, 1.0, 2.0]).unwrap()).abs() < 1e-14);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Model<F> {
+    pub(crate) terms: Vec<Term<F>>,
+}
+
+impl<F: Float> Default for Model<F> {
+    fn default() -> Self {
+        Model::new()
+    }
+}
+
+impl<F: Float> Model<F> {
+    /// A model with no terms.
+    pub fn new() -> Self {
+        Model { terms: Vec::new() }
+    }
+    /// Adds a family term on the next column.
+    pub fn dist(mut self, d: Dist<F>) -> Self {
+        self.terms.push(Term::Dist(d));
+        self
+    }
+    /// Adds an expression term (parameters bound) on the next column.
+    pub fn expr(mut self, e: Expr) -> Self {
+        self.terms.push(Term::Expr(e));
+        self
+    }
+    /// Number of terms (and of data columns).
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+    /// True without terms.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// Checks the terms; returns the row evaluator of the scalar path.
+    pub(crate) fn row_fn(
+        &self,
+    ) -> Result<impl Fn(&[F]) -> F + Send + Sync + 'static, crate::JitError> {
+        if self.terms.is_empty() {
+            return Err(ModelError::Empty.into());
+        }
+        if self.terms.len() > MAX_COLUMNS {
+            return Err(ModelError::TooManyColumns {
+                got: self.terms.len(),
+            }
+            .into());
+        }
+        enum Eval<F: Float> {
+            K(expfam_kernels::DistKernel<F>),
+            E(Expr),
+        }
+        let mut evals = Vec::with_capacity(self.terms.len());
+        for t in &self.terms {
+            evals.push(match t {
+                Term::Dist(d) => Eval::K(d.kernel()),
+                Term::Expr(e) => {
+                    e.check()?;
+                    Eval::E(e.fold())
+                }
+            });
+        }
+        Ok(move |row: &[F]| {
+            let mut s = 0.0f64;
+            for (e, &x) in evals.iter().zip(row) {
+                s += match e {
+                    Eval::K(k) => k.eval(x).to_f64(),
+                    Eval::E(e) => F::from_f64(e.eval_checked(x.to_f64())).to_f64(),
+                };
+            }
+            F::from_f64(s)
+        })
+    }
+
+    /// The scalar value of one row (the reference the compiled model is tested against).
+    pub fn eval_row(&self, row: &[F]) -> Result<F, crate::JitError> {
+        if row.len() != self.terms.len() {
+            return Err(ModelError::ColumnCount {
+                expected: self.terms.len(),
+                got: row.len(),
+            }
+            .into());
+        }
+        Ok((self.row_fn()?)(row))
+    }
+}
+
+/// A [`Model`] compiled into one fused pass over its columns.
+pub struct CompiledModel<F> {
+    pub(crate) owned: Owned<F>,
+    pub(crate) columns: usize,
+}
+
+impl<F> fmt::Debug for CompiledModel<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CompiledModel")
+            .field("columns", &self.columns)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<F: Float> CompiledModel<F> {
+    fn pointers(&self, cols: &[&[F]], rows: usize) -> Result<[*const F; MAX_COLUMNS], ModelError> {
+        if cols.len() != self.columns {
+            return Err(ModelError::ColumnCount {
+                expected: self.columns,
+                got: cols.len(),
+            });
+        }
+        let mut p = [std::ptr::null(); MAX_COLUMNS];
+        for (i, c) in cols.iter().enumerate() {
+            if c.len() != rows {
+                return Err(ModelError::ColumnLength {
+                    column: i,
+                    len: c.len(),
+                    expected: rows,
+                });
+            }
+            p[i] = c.as_ptr();
+        }
+        Ok(p)
+    }
+
+    /// `out[r] = Σ_i term_i(cols[i][r])` in one pass.
+    pub fn map(&self, cols: &[&[F]], out: &mut [F]) -> Result<(), ModelError> {
+        let p = self.pointers(cols, out.len())?;
+        // SAFETY: every column holds `out.len()` rows (checked); the code lives as long
+        // as `self`; the signature is that of `codegen::build` in map mode.
+        unsafe {
+            let f = std::mem::transmute::<*const u8, ModelMapFn<F>>(self.owned.map);
+            f(p.as_ptr(), out.as_mut_ptr(), out.len());
+        }
+        Ok(())
+    }
+
+    /// `Σ_r Σ_i term_i(cols[i][r])` in one pass, no stores.
+    pub fn sum(&self, cols: &[&[F]]) -> Result<F, ModelError> {
+        let rows = cols.first().map_or(0, |c| c.len());
+        let p = self.pointers(cols, rows)?;
+        // SAFETY: as in `map`, for the sum entry point.
+        Ok(unsafe {
+            let f = std::mem::transmute::<*const u8, ModelSumFn<F>>(self.owned.sum);
+            f(p.as_ptr(), rows)
+        })
+    }
+}
