@@ -31,3 +31,5 @@ fi
 step "test kernels+conformance (target-cpu=native)" env RUSTFLAGS="-C target-cpu=native" \
     CARGO_TARGET_DIR="$ROOT/target/native" cargo test --locked -p expfam-kernels -p expfam-conformance
 step "accuracy report" cargo run --release --locked -p expfam-conformance --example accuracy
+# 100 000 JIT compile/drop cycles: the resident set must not grow (exit 1 if it does).
+step "jit compile/drop churn (100 000 cycles)" cargo run --release --locked -p expfam-jit --example churn

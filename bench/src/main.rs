@@ -67,6 +67,8 @@ enum Backend {
     Scalar,
     Closure,
     Simd,
+    Jit,
+    Auto,
 }
 
 fn eval(args: &[String]) -> Result<(), Usage> {
@@ -89,7 +91,10 @@ fn eval(args: &[String]) -> Result<(), Usage> {
                         None => {
                             i += 1;
                             args.get(i).cloned().ok_or_else(|| {
-                                Usage("--backend needs a value (scalar, closure, simd)".into())
+                                Usage(
+                                    "--backend needs a value (scalar, closure, simd, jit, auto)"
+                                        .into(),
+                                )
                             })?
                         }
                     };
@@ -97,11 +102,8 @@ fn eval(args: &[String]) -> Result<(), Usage> {
                         "scalar" => Backend::Scalar,
                         "closure" => Backend::Closure,
                         "simd" => Backend::Simd,
-                        "jit" | "auto" => {
-                            return Err(Usage(format!(
-                                "backend '{v}' is not built yet; available: scalar, closure, simd"
-                            )));
-                        }
+                        "jit" => Backend::Jit,
+                        "auto" => Backend::Auto,
                         _ => {
                             return Err(Usage(format!(
                                 "unknown backend '{v}' (scalar, closure, simd, jit, auto)"
@@ -189,6 +191,14 @@ fn eval_as<F: Float + std::str::FromStr>(
             .kernel()
             .map(&xs, &mut out)
             .expect("output sized to input"),
+        Backend::Jit => expfam_jit::Jit::new()
+            .and_then(|j| j.compile(&dist))
+            .map_err(|e| Usage(format!("jit: {e}")))?
+            .map(&xs, &mut out)
+            .expect("output sized to input"),
+        Backend::Auto => expfam_jit::Evaluator::auto(dist)
+            .map(&xs, &mut out)
+            .expect("output sized to input"),
     }
     let stdout = std::io::stdout();
     let mut w = BufWriter::new(stdout.lock());
@@ -254,8 +264,24 @@ fn info() {
     if let Some(Err(v)) = expfam_kernels::simd::requested() {
         out!("           EXPFAM_TIER={v:?} names no tier this CPU can run: ignored");
     }
-    out!("  jit      not built yet (JIT issue)");
-    out!("  auto     not built yet (JIT issue)");
+    match expfam_jit::Jit::new() {
+        Ok(j) => {
+            let flags: Vec<&str> = j
+                .isa_flags()
+                .into_iter()
+                .map(|f| f.strip_prefix("has_").unwrap_or(f))
+                .collect();
+            out!(
+                "  jit      Cranelift, F64X2/F32X4 code for isa {} with: {}",
+                j.isa_name(),
+                flags.join(" ")
+            );
+        }
+        Err(e) => out!("  jit      unavailable: {e}"),
+    }
+    out!(
+        "  auto     closure below 8 points, simd:{tier} for batches, jit once hot where it measures faster"
+    );
     out!("roofline:  tier {}", roofline::best_tier());
 }
 
@@ -292,13 +318,29 @@ impl Row {
     }
 }
 
+/// The tier an evaluator's batches use now, as a static name for the table.
+fn auto_tier<F: Float>(ev: &expfam_jit::Evaluator<F>, op: &str) -> &'static str {
+    let b = if op == "sum" {
+        ev.sum_backend()
+    } else {
+        ev.backend()
+    };
+    match b {
+        expfam_jit::Backend::Jit => "jit",
+        expfam_jit::Backend::Simd(t) => t.name(),
+        _ => "scalar",
+    }
+}
+
 fn measure<F: Float>(
     sizes: &[usize],
     budget: Duration,
     with_statrs: bool,
+    jit: Option<&expfam_jit::Jit>,
     emit: &mut dyn FnMut(Row),
 ) {
     let f = F::NAME;
+    let jit_tier = "x2";
     let tier = roofline::best_tier();
     for &n in sizes {
         let xs = inputs::<F>("normal", n);
@@ -394,6 +436,84 @@ fn measure<F: Float>(
                     f,
                 });
             }
+            // The SSE2 tier, the JIT's vector width: the bar the JIT's map must clear.
+            #[cfg(target_arch = "x86_64")]
+            if jit.is_some() && simd_tier != "sse2" {
+                let map = timing::ns_per_elem(n, budget, || {
+                    kernel
+                        .map_at(expfam_kernels::simd::Tier::Sse2, black_box(&xs), &mut out)
+                        .expect("sized");
+                    black_box(&mut out);
+                });
+                emit(Row {
+                    family,
+                    backend: "sse2",
+                    tier: "sse2",
+                    op: "map",
+                    n,
+                    ns: map,
+                    f,
+                });
+            }
+            // The JIT: compiled once per family (compile time measured separately), and
+            // the adaptive evaluator, hot by the end of its warm-up.
+            if let Some(jit) = jit {
+                let k = jit.compile(&dist).expect("every family compiles");
+                let map = timing::ns_per_elem(n, budget, || {
+                    k.map(black_box(&xs), &mut out).expect("sized");
+                    black_box(&mut out);
+                });
+                let sum = timing::ns_per_elem(n, budget, || {
+                    black_box(k.sum(black_box(&xs)));
+                });
+                let ev = expfam_jit::Evaluator::auto(dist);
+                let auto_map = timing::ns_per_elem(n, budget, || {
+                    ev.map(black_box(&xs), &mut out).expect("sized");
+                    black_box(&mut out);
+                });
+                let auto_sum = timing::ns_per_elem(n, budget, || {
+                    black_box(ev.sum(black_box(&xs)));
+                });
+                for (backend, op, ns) in [
+                    ("jit", "map", map),
+                    ("jit", "sum", sum),
+                    ("auto", "map", auto_map),
+                    ("auto", "sum", auto_sum),
+                ] {
+                    emit(Row {
+                        family,
+                        backend,
+                        tier: if backend == "jit" {
+                            jit_tier
+                        } else {
+                            auto_tier(&ev, op)
+                        },
+                        op,
+                        n,
+                        ns,
+                        f,
+                    });
+                }
+                if n == sizes[0] {
+                    let mut ts: Vec<f64> = (0..15)
+                        .map(|_| {
+                            let t = std::time::Instant::now();
+                            black_box(jit.compile(black_box(&dist)).expect("compiles"));
+                            t.elapsed().as_secs_f64() * 1e9
+                        })
+                        .collect();
+                    ts.sort_by(f64::total_cmp);
+                    emit(Row {
+                        family,
+                        backend: "jit",
+                        tier: jit_tier,
+                        op: "compile",
+                        n: 1,
+                        ns: ts[ts.len() / 2],
+                        f,
+                    });
+                }
+            }
             if with_statrs {
                 let peer = Statrs::new(family, bench_params(family)).expect("statrs accepts");
                 let xs64: Vec<f64> = xs.iter().map(|v| v.to_f64()).collect();
@@ -450,9 +570,13 @@ fn bench(quick: bool, json: bool) -> Result<(), Usage> {
             }
             rows.push(r);
         };
-        measure::<f64>(sizes, budget, true, &mut emit);
+        let jit = expfam_jit::Jit::new().ok();
+        measure::<f64>(sizes, budget, true, jit.as_ref(), &mut emit);
         if !quick {
-            measure::<f32>(sizes, budget, false, &mut emit);
+            measure::<f32>(sizes, budget, false, jit.as_ref(), &mut emit);
+        }
+        if let Some(jit) = &jit {
+            model_rows(jit, *sizes.last().expect("sizes"), budget, &mut emit);
         }
     }
     if json {
@@ -460,6 +584,49 @@ fn bench(quick: bool, json: bool) -> Result<(), Usage> {
     }
     print_table(&rows);
     Ok(())
+}
+
+/// The fused-model comparison: normal + gamma + poisson terms over three columns of `n`
+/// rows, as one JIT pass against three AOT `map` passes plus the adding pass.
+fn model_rows(jit: &expfam_jit::Jit, n: usize, budget: Duration, emit: &mut dyn FnMut(Row)) {
+    let names = ["normal", "gamma", "poisson"];
+    let dists: Vec<Dist<f64>> = names.iter().map(|f| bench_dist::<f64>(f)).collect();
+    let cols: Vec<Vec<f64>> = names.iter().map(|f| inputs::<f64>(f, n)).collect();
+    let refs: Vec<&[f64]> = cols.iter().map(|c| c.as_slice()).collect();
+    let model = dists
+        .iter()
+        .fold(expfam_jit::Model::new(), |m, d| m.dist(*d));
+    let fused = jit.compile_model(&model).expect("the model compiles");
+    let mut out = vec![0.0; n];
+    let jit_ns = timing::ns_per_elem(n, budget, || {
+        fused.map(black_box(&refs), &mut out).expect("sized");
+        black_box(&mut out);
+    });
+    let kernels: Vec<_> = dists.iter().map(|d| d.kernel()).collect();
+    let mut tmp = vec![vec![0.0; n]; 3];
+    let aot_ns = timing::ns_per_elem(n, budget, || {
+        for ((k, c), t) in kernels.iter().zip(&refs).zip(tmp.iter_mut()) {
+            k.map(black_box(c), t).expect("sized");
+        }
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = tmp[0][i] + tmp[1][i] + tmp[2][i];
+        }
+        black_box(&mut out);
+    });
+    for (backend, tier, ns) in [
+        ("jit", "x2", jit_ns),
+        ("simd", expfam_kernels::simd::current().name(), aot_ns),
+    ] {
+        emit(Row {
+            family: "model3",
+            backend,
+            tier,
+            op: "map",
+            n,
+            ns,
+            f: "f64",
+        });
+    }
 }
 
 fn print_table(rows: &[Row]) {
@@ -472,28 +639,37 @@ fn print_table(rows: &[Row]) {
     };
     out!(
         "ns/element (median of 7); closure = the scalar precomputed-constant kernel, \
-         simd = the same at tier {}; rooflines at tier {}",
+         simd = the same at tier {}; jit = Cranelift code (2 lanes); auto = Evaluator::auto \
+         after warm-up; rooflines at tier {}",
         expfam_kernels::simd::current(),
         roofline::best_tier()
     );
     out!(
-        "{:<18} {:>3} {:>8} {:>4} {:>9} {:>9} {:>9} {:>11} {:>10}",
+        "{:<18} {:>3} {:>8} {:>4} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>9}",
         "family",
         "f",
         "n",
         "op",
         "closure",
         "simd",
+        "jit",
+        "auto",
         "statrs",
         "statrs/simd",
-        "simd/roof"
+        "simd/roof",
+        "jit/sse2",
+        "auto/best"
     );
     let cell = |v: Option<f64>, suffix: &str, digits: usize| {
         v.map(|v| format!("{v:.digits$}{suffix}"))
             .unwrap_or_else(|| "-".into())
     };
     for f in ["f64", "f32"] {
-        let mut ns: Vec<usize> = rows.iter().filter(|r| r.f == f).map(|r| r.n).collect();
+        let mut ns: Vec<usize> = rows
+            .iter()
+            .filter(|r| r.f == f && r.op != "compile" && r.family != "model3")
+            .map(|r| r.n)
+            .collect();
         ns.sort();
         ns.dedup();
         for &n in &ns {
@@ -505,7 +681,7 @@ fn print_table(rows: &[Row]) {
                 };
                 let roof = find("-", roof_backend, op, n, f);
                 out!(
-                    "{:<18} {f:>3} {n:>8} {op:>4} {:>9} {:>9}",
+                    "{:<18} {f:>3} {n:>8} {op:>4} {:>8} {:>8}",
                     format!("({roof_backend})"),
                     "",
                     cell(roof, "", 3)
@@ -515,19 +691,57 @@ fn print_table(rows: &[Row]) {
                         continue;
                     };
                     let v = find(family, "simd", op, n, f);
+                    let j = find(family, "jit", op, n, f);
+                    let a = find(family, "auto", op, n, f);
                     let s = find(family, "statrs", op, n, f);
-                    let ratio = s.zip(v).map(|(s, v)| s / v);
-                    let roof_ratio = roof.zip(v).map(|(r, v)| v / r);
+                    let sse2 = find(family, "sse2", op, n, f).or(
+                        if expfam_kernels::simd::current().name() == "sse2" {
+                            v
+                        } else {
+                            None
+                        },
+                    );
+                    let best = [Some(c), v, j]
+                        .into_iter()
+                        .flatten()
+                        .fold(f64::INFINITY, f64::min);
                     out!(
-                        "{family:<18} {f:>3} {n:>8} {op:>4} {:>9} {:>9} {:>9} {:>11} {:>10}",
+                        "{family:<18} {f:>3} {n:>8} {op:>4} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>9}",
                         cell(Some(c), "", 3),
                         cell(v, "", 3),
+                        cell(j, "", 3),
+                        cell(a, "", 3),
                         cell(s, "", 3),
-                        cell(ratio, "x", 1),
-                        cell(roof_ratio, "x", 2)
+                        cell(s.zip(v).map(|(s, v)| s / v), "x", 1),
+                        cell(roof.zip(v).map(|(r, v)| v / r), "x", 2),
+                        cell(j.zip(sse2).map(|(j, s)| j / s), "x", 2),
+                        cell(a.map(|a| a / best), "x", 2)
                     );
                 }
             }
         }
+    }
+    let compiles: Vec<&Row> = rows.iter().filter(|r| r.op == "compile").collect();
+    if !compiles.is_empty() {
+        out!("jit compile time, median of 15 (µs per kernel: both entry points, finalized)");
+        for r in compiles {
+            out!("  {:<18} {:>3} {:>9.1}", r.family, r.f, r.ns / 1000.0);
+        }
+    }
+    let (mj, ma) = (
+        rows.iter()
+            .find(|r| r.family == "model3" && r.backend == "jit"),
+        rows.iter()
+            .find(|r| r.family == "model3" && r.backend == "simd"),
+    );
+    if let (Some(j), Some(a)) = (mj, ma) {
+        out!(
+            "fused model normal+gamma+poisson, n = {}: jit one pass {:.3} ns/row, \
+             simd three maps + add {:.3} ns/row: {:.2}x",
+            j.n,
+            j.ns,
+            a.ns,
+            a.ns / j.ns
+        );
     }
 }

@@ -75,11 +75,6 @@ fn bad_input_classes_exit_2_with_one_line() {
         "warp",
     );
     assert_bad(&["eval", "normal", "0", "1", "--backend"], "1", "--backend");
-    assert_bad(
-        &["eval", "normal", "0", "1", "--backend", "jit"],
-        "1",
-        "jit",
-    );
     assert_bad(&["eval", "normal", "0", "1", "--frob"], "1", "--frob");
     assert_bad(&["eval"], "", "family");
     assert_bad(&["frobnicate"], "", "frobnicate");
@@ -104,13 +99,23 @@ fn eval_prints_one_value_per_line_in_rust_form() {
 fn eval_backends_agree_and_f32_works() {
     let xs = "0 1 2 3 4 7.5 -1 30";
     let (_, scalar, _) = run(&["eval", "poisson", "3.5", "--backend", "scalar"], xs);
-    let (_, closure, _) = run(&["eval", "poisson", "3.5", "--backend=closure"], xs);
-    for (a, b) in scalar.lines().zip(closure.lines()) {
-        if a == b {
-            continue;
+    for backend in ["closure", "simd", "jit", "auto"] {
+        let (code, other, err) = run(
+            &["eval", "poisson", "3.5", &format!("--backend={backend}")],
+            xs,
+        );
+        assert_eq!(code, 0, "{backend}: {err}");
+        assert_eq!(other.lines().count(), 8, "{backend}");
+        for (a, b) in scalar.lines().zip(other.lines()) {
+            if a == b {
+                continue;
+            }
+            let (a, b): (f64, f64) = (a.parse().unwrap(), b.parse().unwrap());
+            assert!(
+                (a - b).abs() <= 1e-13 * a.abs().max(1.0),
+                "{backend}: {a} vs {b}"
+            );
         }
-        let (a, b): (f64, f64) = (a.parse().unwrap(), b.parse().unwrap());
-        assert!((a - b).abs() <= 1e-13 * a.abs().max(1.0), "{a} vs {b}");
     }
     assert_eq!(scalar.lines().nth(5), Some("-inf")); // 7.5 is not a count
     let (code, out, _) = run(&["eval", "gamma", "2", "3", "--f32"], "1");
@@ -124,7 +129,15 @@ fn eval_backends_agree_and_f32_works() {
 fn info_names_backends_and_features() {
     let (code, out, _) = run(&["info"], "");
     assert_eq!(code, 0);
-    for word in ["features:", "scalar", "closure", "simd", "jit", "roofline"] {
+    for word in [
+        "features:",
+        "scalar",
+        "closure",
+        "simd",
+        "jit",
+        "auto",
+        "roofline",
+    ] {
         assert!(out.contains(word), "info lacks {word}: {out}");
     }
 }

@@ -8,10 +8,13 @@ use std::mem::ManuallyDrop;
 /// Most data columns a model may have.
 pub const MAX_COLUMNS: usize = 16;
 
-/// The scalar evaluation of one row, used for special lanes and the last odd row.
+/// The scalar evaluation of one row (its column values).
+pub(crate) type RowFn<F> = Box<dyn Fn(&[F]) -> F + Send + Sync>;
+
+/// The scalar path of a compiled kernel, used for special lanes and the last rows.
 pub(crate) struct Rows<F> {
     pub(crate) columns: usize,
-    pub(crate) f: Box<dyn Fn(&[F]) -> F + Send + Sync>,
+    pub(crate) f: RowFn<F>,
 }
 
 /// The fallback the generated code calls: evaluates rows `start..start+count` with the

@@ -286,10 +286,6 @@ impl Expr {
     pub fn or(self, o: Expr) -> Expr {
         self.bin(Bin::Or, o)
     }
-    /// The negated condition.
-    pub fn not(self) -> Expr {
-        self.un(Un::Not)
-    }
     /// `cond ? a : b`.
     pub fn select(cond: Expr, a: impl Into<Expr>, b: impl Into<Expr>) -> Expr {
         Expr::new(Node::Select(cond, a.into(), b.into()))
@@ -413,6 +409,8 @@ impl Expr {
         }
     }
 
+    // Float comparisons in guards (`z == 0.0` also matches −0.0, which is wanted).
+    #[allow(clippy::redundant_guards)]
     /// Constant folding: subtrees without `x` become constants (through the
     /// interpreter), `select` on a constant condition keeps one side, and `e + 0`,
     /// `e − 0`, `e · 1`, `e / 1`, `e^1` become `e`. Unbound parameters stay.
@@ -592,6 +590,14 @@ expr_op!(Add, add, Add);
 expr_op!(Sub, sub, Sub);
 expr_op!(Mul, mul, Mul);
 expr_op!(Div, div, Div);
+
+/// The negated condition.
+impl std::ops::Not for Expr {
+    type Output = Expr;
+    fn not(self) -> Expr {
+        self.un(Un::Not)
+    }
+}
 
 impl Neg for Expr {
     type Output = Expr;

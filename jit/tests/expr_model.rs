@@ -1,0 +1,246 @@
+//! Expressions against their interpreter (proptest over random expressions and
+//! inputs), models against the sum of their terms, compile/drop churn, and compiled
+//! kernels shared by two threads.
+
+use expfam_jit::{Evaluator, Expr, ExprError, Jit, JitError, Model, ModelError};
+use expfam_kernels::{Dist, Kernel};
+use proptest::prelude::*;
+use std::sync::Arc;
+
+fn jit() -> Jit {
+    let mut j = Jit::new().unwrap();
+    j.set_verify(true);
+    j
+}
+
+/// Random numeric expressions of bounded depth over `x` and constants.
+fn arb_expr() -> impl Strategy<Value = Expr> {
+    let leaf = prop_oneof![Just(Expr::x()), (-4.0f64..4.0).prop_map(Expr::constant),];
+    leaf.prop_recursive(4, 24, 3, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| a + b),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| a - b),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| a * b),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| a / b),
+            inner.clone().prop_map(|a| -a),
+            inner.clone().prop_map(|a| a.ln()),
+            inner.clone().prop_map(|a| (a * 0.1).exp()),
+            inner.clone().prop_map(|a| a.log1p()),
+            inner.clone().prop_map(|a| a.abs().lgamma()),
+            inner.clone().prop_map(|a| a.abs().sqrt()),
+            (inner.clone(), -3i32..4).prop_map(|(a, n)| a.powi(n)),
+            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(c, a, b)| Expr::select(
+                c.gt(0.5),
+                a,
+                b
+            )),
+        ]
+    })
+}
+
+/// Agreement of a compiled value with the interpreter: same class, and close relative
+/// to the size of the value (inline ln/exp/lgamma are within a few ulp of libm, and
+/// expressions may amplify that by their condition number; 1e-9 leaves room for it).
+fn agrees(got: f64, want: f64) -> bool {
+    if want.is_nan() {
+        return got.is_nan();
+    }
+    if want.is_infinite() {
+        return got == want;
+    }
+    got.is_finite() && (got - want).abs() <= 1e-9 * want.abs().max(1.0)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn expressions_match_the_interpreter(e in arb_expr(), xs in prop::collection::vec(-5.0f64..20.0, 0..40)) {
+        let k = jit().compile_expr::<f64>(&e).unwrap();
+        let mut out = vec![0.0; xs.len()];
+        k.map(&xs, &mut out).unwrap();
+        for (x, y) in xs.iter().zip(&out) {
+            let want = e.eval(*x, &[]).unwrap();
+            // Ill-conditioned spots (huge cancellations) are excluded by comparing
+            // against the interpreter at the neighbouring points too.
+            prop_assert!(agrees(*y, want) || {
+                let (a, b) = (e.eval(x * (1.0 + 1e-12), &[]).unwrap(), e.eval(x * (1.0 - 1e-12), &[]).unwrap());
+                (a - b).abs() > 1e-6 * want.abs().max(1.0) || a.is_nan() != b.is_nan()
+            }, "x={x:e}: jit {y:e}, interpreter {want:e}, expr {e:?}");
+        }
+    }
+}
+
+#[test]
+fn a_user_density_with_a_support_matches_the_family() {
+    // Gamma(shape a, rate b) written by hand, support x > 0.
+    let (x, a, b) = (Expr::x(), Expr::param("a"), Expr::param("b"));
+    let e = Expr::select(
+        x.clone().gt(0.0),
+        a.clone() * b.clone().ln() - a.clone().lgamma() + (a - 1.0) * x.clone().ln() - b * x,
+        f64::NEG_INFINITY,
+    );
+    let bound = e.bind(&[("a", 2.5), ("b", 1.5)]).unwrap();
+    let k = jit().compile_expr::<f64>(&bound).unwrap();
+    let d = Dist::from_name("gamma", &[2.5, 1.5f64]).unwrap();
+    let xs: Vec<f64> = (-20..200).map(|i| i as f64 * 0.05).collect();
+    let mut out = vec![0.0; xs.len()];
+    k.map(&xs, &mut out).unwrap();
+    for (x, y) in xs.iter().zip(&out) {
+        let want = d.ln_pdf(*x);
+        assert!(
+            if want.is_finite() {
+                (y - want).abs() <= 1e-13 * want.abs().max(1.0)
+            } else {
+                *y == want
+            },
+            "x={x}: {y} vs {want}"
+        );
+    }
+    assert!(matches!(
+        jit().compile_expr::<f64>(&e),
+        Err(JitError::Expr(ExprError::Unbound(_)))
+    ));
+}
+
+#[test]
+fn f32_expressions_round_the_interpreter() {
+    let e = (Expr::x() * 2.0).ln() - Expr::x().powi(2) * 0.5;
+    let k = jit().compile_expr::<f32>(&e).unwrap();
+    let xs: Vec<f32> = (1..50).map(|i| i as f32 * 0.3).collect();
+    let mut out = vec![0.0f32; xs.len()];
+    k.map(&xs, &mut out).unwrap();
+    for (x, y) in xs.iter().zip(&out) {
+        assert_eq!(*y, e.eval(*x as f64, &[]).unwrap() as f32, "x={x}");
+    }
+}
+
+fn model() -> Model<f64> {
+    Model::new()
+        .dist(Dist::from_name("normal", &[0.0, 2.0]).unwrap())
+        .dist(Dist::from_name("gamma", &[3.0, 1.5]).unwrap())
+        .dist(Dist::from_name("poisson", &[4.0]).unwrap())
+        .expr(-(Expr::x().abs()) - 2f64.ln())
+}
+
+#[test]
+fn a_model_is_the_sum_of_its_terms() {
+    let m = model();
+    let k = jit().compile_model(&m).unwrap();
+    let n = 1003;
+    let cols: Vec<Vec<f64>> = (0..4)
+        .map(|c| {
+            (0..n)
+                .map(|i| match c {
+                    2 => (i % 13) as f64,
+                    3 => i as f64 * 0.01 - 5.0,
+                    _ => 0.01 + i as f64 * 0.007,
+                })
+                .collect()
+        })
+        .collect();
+    // A few special rows: out of support, NaN.
+    let mut cols = cols;
+    cols[1][17] = -1.0;
+    cols[2][100] = 2.5;
+    cols[0][500] = f64::NAN;
+    let refs: Vec<&[f64]> = cols.iter().map(|c| c.as_slice()).collect();
+    let mut out = vec![0.0; n];
+    k.map(&refs, &mut out).unwrap();
+    let terms: Vec<_> = [
+        Dist::from_name("normal", &[0.0, 2.0]).unwrap(),
+        Dist::from_name("gamma", &[3.0, 1.5]).unwrap(),
+        Dist::from_name("poisson", &[4.0]).unwrap(),
+    ]
+    .map(|d| d.kernel())
+    .into_iter()
+    .collect();
+    let mut total = 0.0;
+    for r in 0..n {
+        let want = terms[0].eval(cols[0][r])
+            + terms[1].eval(cols[1][r])
+            + terms[2].eval(cols[2][r])
+            + (-(cols[3][r].abs()) - 2f64.ln());
+        assert!(
+            if want.is_finite() {
+                (out[r] - want).abs() <= 1e-13 * want.abs().max(1.0)
+            } else {
+                out[r].to_bits() == want.to_bits() || (out[r].is_nan() && want.is_nan())
+            },
+            "row {r}: {} vs {want}",
+            out[r]
+        );
+        if want.is_finite() {
+            total += want;
+        }
+    }
+    let finite_rows: Vec<usize> = (0..n).filter(|&r| out[r].is_finite()).collect();
+    let sub: Vec<Vec<f64>> = cols
+        .iter()
+        .map(|c| finite_rows.iter().map(|&r| c[r]).collect())
+        .collect();
+    let sub_refs: Vec<&[f64]> = sub.iter().map(|c| c.as_slice()).collect();
+    let s = k.sum(&sub_refs).unwrap();
+    assert!((s - total).abs() <= 1e-12 * total.abs(), "{s} vs {total}");
+
+    assert!(matches!(
+        k.map(&refs[..3], &mut out),
+        Err(ModelError::ColumnCount {
+            expected: 4,
+            got: 3
+        })
+    ));
+    let short = [&cols[0][..], &cols[1][..], &cols[2][..], &cols[3][..10]];
+    assert!(matches!(
+        k.map(&short, &mut out),
+        Err(ModelError::ColumnLength { column: 3, .. })
+    ));
+    assert!(matches!(
+        jit().compile_model(&Model::<f64>::new()),
+        Err(JitError::Model(ModelError::Empty))
+    ));
+}
+
+#[test]
+fn compile_and_drop_churn_is_bounded() {
+    // The 100 000-cycle run with an RSS check is `cargo run --release --example churn`
+    // (ci/host.sh); here a shorter run checks that every cycle's code works.
+    let jit = jit();
+    let d = Dist::from_name("lognormal", &[0.3, 0.8f64]).unwrap();
+    for i in 0..300 {
+        let k = jit.compile(&d).unwrap();
+        let x = 1.0 + i as f64 * 0.01;
+        assert!((k.eval(x) - d.ln_pdf(x)).abs() < 1e-14);
+    }
+}
+
+#[test]
+fn two_threads_share_compiled_kernels() {
+    let d = Dist::from_name("beta", &[2.0, 5.0f64]).unwrap();
+    let k = Arc::new(jit().compile(&d).unwrap());
+    let ev = Arc::new(Evaluator::auto(d));
+    let handles: Vec<_> = (0..2)
+        .map(|t| {
+            let (k, ev) = (Arc::clone(&k), Arc::clone(&ev));
+            std::thread::spawn(move || {
+                let xs: Vec<f64> = (1..1000)
+                    .map(|i| (i as f64 + t as f64 * 0.5) / 1001.0)
+                    .collect();
+                let mut a = vec![0.0; xs.len()];
+                let mut b = vec![0.0; xs.len()];
+                for _ in 0..50 {
+                    k.map(&xs, &mut a).unwrap();
+                    ev.map(&xs, &mut b).unwrap();
+                }
+                for ((x, p), q) in xs.iter().zip(&a).zip(&b) {
+                    let want = d.ln_pdf(*x);
+                    assert!((p - want).abs() <= 1e-13 * want.abs().max(1.0));
+                    assert!((q - want).abs() <= 1e-13 * want.abs().max(1.0));
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+}
