@@ -4,24 +4,10 @@
 //! every special lane (NaN, ±inf, 0, negatives, subnormals, non-integers, huge counts).
 //! Every generated function passes Cranelift's verifier (switched on here).
 
-use expfam_conformance::{Row, class, error, reference_f32, reference_f64};
+use expfam_conformance::{Row, class, error, groups, reference_f32, reference_f64};
 use expfam_jit::Jit;
 use expfam_kernels::{Dist, FAMILIES, Float, Kernel};
 use rstest::rstest;
-use std::collections::BTreeMap;
-
-type Group = (Vec<f64>, Vec<(f64, f64)>);
-
-fn groups(rows: &[Row], family: &str) -> Vec<Group> {
-    let mut m: BTreeMap<String, Group> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r.family == family) {
-        let e = m
-            .entry(format!("{:?}", r.params))
-            .or_insert_with(|| (r.params.clone(), Vec::new()));
-        e.1.push((r.x, r.expected));
-    }
-    m.into_values().collect()
-}
 
 fn jit() -> Jit {
     let mut j = Jit::new().expect("Cranelift supports this host");

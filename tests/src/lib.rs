@@ -146,3 +146,19 @@ pub fn of_family(rows: &[Row], family: &str) -> Vec<Row> {
         .cloned()
         .collect()
 }
+
+/// One parameter set of a family and its `(x, reference)` points.
+pub type Group = (Vec<f64>, Vec<(f64, f64)>);
+
+/// The rows of `family` grouped by parameter set (in a stable order): what batch tests
+/// feed to one kernel as one batch.
+pub fn groups(rows: &[Row], family: &str) -> Vec<Group> {
+    let mut m: std::collections::BTreeMap<String, Group> = std::collections::BTreeMap::new();
+    for r in rows.iter().filter(|r| r.family == family) {
+        let e = m
+            .entry(format!("{:?}", r.params))
+            .or_insert_with(|| (r.params.clone(), Vec::new()));
+        e.1.push((r.x, r.expected));
+    }
+    m.into_values().collect()
+}

@@ -4,25 +4,10 @@
 //! 1e-13 of max(1, |ref|) (f32: 1e-6) and in the reference's value class; `sum` within
 //! 1e-13 of the sum of the references.
 
-use expfam_conformance::{Row, class, error, reference_f32, reference_f64};
+use expfam_conformance::{Row, class, error, groups, reference_f32, reference_f64};
 use expfam_kernels::simd::Tier;
 use expfam_kernels::{Dist, FAMILIES, Float};
 use rstest::rstest;
-use std::collections::BTreeMap;
-
-/// One parameter set and its (x, reference) points.
-type Group = (Vec<f64>, Vec<(f64, f64)>);
-
-fn groups(rows: &[Row], family: &str) -> Vec<Group> {
-    let mut m: BTreeMap<String, Group> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r.family == family) {
-        let e = m
-            .entry(format!("{:?}", r.params))
-            .or_insert_with(|| (r.params.clone(), Vec::new()));
-        e.1.push((r.x, r.expected));
-    }
-    m.into_values().collect()
-}
 
 fn check<F: Float>(tier: Tier, family: &str, rows: &[Row], bound: f64) {
     for (params, pts) in groups(rows, family) {
