@@ -4,7 +4,9 @@
 //! every special lane (NaN, ±inf, 0, negatives, subnormals, non-integers, huge counts).
 //! Every generated function passes Cranelift's verifier (switched on here).
 
-use expfam_conformance::{Row, class, error, groups, reference_f32, reference_f64};
+use expfam_conformance::{
+    Row, class, error, error_in, finite_sum_case, groups, reference_f32, reference_f64,
+};
 use expfam_jit::Jit;
 use expfam_kernels::{Dist, FAMILIES, Float, Kernel};
 use rstest::rstest;
@@ -30,26 +32,14 @@ fn against_reference<F: Float>(jit: &Jit, family: &str, rows: &[Row], bound: f64
             k.map(&xs, &mut out).unwrap();
             for (&(x, want), got) in pts.iter().zip(&out) {
                 let got = got.to_f64();
-                let want_f = F::from_f64(want).to_f64();
-                let e = if class(got) == class(want_f) && got.is_finite() {
-                    Some((got - want).abs() / want.abs().max(1.0))
-                } else {
-                    error(got, want_f)
-                };
+                let e = error_in::<F>(got, want);
                 assert!(
                     matches!(e, Some(e) if e <= bound),
                     "jit {family} {} {params:?} x={x:e}: got {got:e}, want {want:e}",
                     F::NAME
                 );
             }
-            let finite: Vec<(F, f64)> = pts
-                .iter()
-                .filter(|p| F::from_f64(p.1).to_f64().is_finite())
-                .map(|p| (F::from_f64(p.0), p.1))
-                .collect();
-            let xs: Vec<F> = finite.iter().map(|p| p.0).collect();
-            let want: f64 = finite.iter().map(|p| p.1).sum();
-            let scale: f64 = finite.iter().map(|p| p.1.abs().max(1.0)).sum::<f64>();
+            let (xs, want, scale) = finite_sum_case::<F>(&pts);
             let got = k.sum(&xs).to_f64();
             assert!(
                 (got - want).abs() <= bound * scale.max(1.0),

@@ -162,3 +162,32 @@ pub fn groups(rows: &[Row], family: &str) -> Vec<Group> {
     }
     m.into_values().collect()
 }
+
+/// The error of a value computed in `F` against the unrounded reference `want`: the
+/// class is judged on the reference rounded to `F`, the size on the unrounded value
+/// (as [`worst`] does).
+pub fn error_in<F: Float>(got: f64, want: f64) -> Option<f64> {
+    let want_f = F::from_f64(want).to_f64();
+    if class(got) == class(want_f) && got.is_finite() {
+        Some((got - want).abs() / want.abs().max(1.0))
+    } else {
+        error(got, want_f)
+    }
+}
+
+/// The points of a group whose reference is finite in `F`, as inputs, with the sum of
+/// their references and the scale `Σ max(1, |ref|)` a sum's error is measured against.
+pub fn finite_sum_case<F: Float>(pts: &[(f64, f64)]) -> (Vec<F>, f64, f64) {
+    let finite: Vec<&(f64, f64)> = pts
+        .iter()
+        .filter(|p| F::from_f64(p.1).to_f64().is_finite())
+        .collect();
+    let xs = finite.iter().map(|p| F::from_f64(p.0)).collect();
+    let want = finite.iter().map(|p| p.1).sum();
+    let scale = finite
+        .iter()
+        .map(|p| p.1.abs().max(1.0))
+        .sum::<f64>()
+        .max(1.0);
+    (xs, want, scale)
+}

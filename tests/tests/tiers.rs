@@ -4,7 +4,7 @@
 //! 1e-13 of max(1, |ref|) (f32: 1e-6) and in the reference's value class; `sum` within
 //! 1e-13 of the sum of the references.
 
-use expfam_conformance::{Row, class, error, groups, reference_f32, reference_f64};
+use expfam_conformance::{Row, error_in, finite_sum_case, groups, reference_f32, reference_f64};
 use expfam_kernels::simd::Tier;
 use expfam_kernels::{Dist, FAMILIES, Float};
 use rstest::rstest;
@@ -22,12 +22,7 @@ fn check<F: Float>(tier: Tier, family: &str, rows: &[Row], bound: f64) {
             k.map_at(tier, &xs, &mut out).unwrap();
             for (i, (&(x, want), got)) in pts.iter().zip(&out).enumerate() {
                 let got = got.to_f64();
-                let want_f = F::from_f64(want).to_f64();
-                let e = if class(got) == class(want_f) && got.is_finite() {
-                    Some((got - want).abs() / want.abs().max(1.0))
-                } else {
-                    error(got, want_f)
-                };
+                let e = error_in::<F>(got, want);
                 match e {
                     Some(e) if e <= bound => {}
                     _ => panic!(
@@ -37,18 +32,7 @@ fn check<F: Float>(tier: Tier, family: &str, rows: &[Row], bound: f64) {
                 }
             }
             // The sum over the points whose reference is finite.
-            let finite: Vec<(F, f64)> = pts
-                .iter()
-                .filter(|p| F::from_f64(p.1).to_f64().is_finite())
-                .map(|p| (F::from_f64(p.0), p.1))
-                .collect();
-            let xs: Vec<F> = finite.iter().map(|p| p.0).collect();
-            let want: f64 = finite.iter().map(|p| p.1).sum();
-            let scale: f64 = finite
-                .iter()
-                .map(|p| p.1.abs().max(1.0))
-                .sum::<f64>()
-                .max(1.0);
+            let (xs, want, scale) = finite_sum_case::<F>(&pts);
             let got = k.sum_at(tier, &xs).to_f64();
             assert!(
                 (got - want).abs() <= bound * scale,
