@@ -6,6 +6,8 @@
 
 use expfam_kernels::{Dist, Float};
 
+pub mod random;
+
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

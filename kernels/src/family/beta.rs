@@ -5,7 +5,7 @@ use crate::arch::generic::{Vector, VectorKernel};
 use crate::error::positive;
 #[allow(unused_imports)]
 use crate::math::vector as vm;
-use crate::math::{dbinom_raw, lbeta, ln_ratio_m1};
+use crate::math::{LN_2PI, dbinom_raw_split, lbeta, ln_ratio_m1, ln1pmx, stirlerr};
 use crate::{Float, ParamError};
 
 /// Both shapes above this use the centred kernel form.
@@ -75,11 +75,49 @@ fn ln_pdf_f64(a: f64, b: f64, x: f64) -> f64 {
             f64::NEG_INFINITY
         };
     }
-    if a <= 2.0 || b <= 2.0 {
+    if a > CENTRED_SHAPE && b > CENTRED_SHAPE && a + b < 1e300 {
+        // Near the mode, measured from it exactly (as the kernel does): both terms
+        // (k−1)·(ln(1+t) − t) are ≤ 0, so nothing cancels, where Loader's form below
+        // carries the rounding of n·x (1e-13 lost at shapes ~1e11).
+        let (am1, bm1) = (a - 1.0, b - 1.0);
+        let (mh, ml) = mode_dd(am1, bm1);
+        let s = am1 + bm1;
+        let d = (x - mh) - ml;
+        let (t1, t2) = (d * (s / am1), -(d * (s / bm1)));
+        if t1.abs() <= 0.5 && t2.abs() <= 0.5 {
+            return am1 * ln1pmx(t1) + bm1 * ln1pmx(t2) + mode_ln_pdf_f64(a, b);
+        }
+    }
+    // Shapes near f64::MAX would overflow inside bd0 (k ln(k/np) + np − k).
+    if a <= 2.0 || b <= 2.0 || !(a + b < 1e300) {
         (a - 1.0) * x.ln_() + (b - 1.0) * (-x).ln_1p_() - lbeta(a, b)
     } else {
-        (a + b - 1.0).ln_() + dbinom_raw(a - 1.0, a + b - 2.0, x, 1.0 - x)
+        (a + b - 1.0).ln_() + dbinom_raw_split(a - 1.0, b - 1.0, x, 1.0 - x)
     }
+}
+
+/// The mode (α−1)/(α+β−2) as a double-double `mh + ml` (the sum itself held as
+/// `sh + sl`), so that `x − m` is exact to a few ulps of itself near the mode.
+fn mode_dd(am1: f64, bm1: f64) -> (f64, f64) {
+    let sh = am1 + bm1;
+    let sl = if am1 >= bm1 {
+        (am1 - sh) + bm1
+    } else {
+        (bm1 - sh) + am1
+    };
+    let mh = am1 / sh;
+    (mh, (libm::fma(-mh, sh, am1) - mh * sl) / sh)
+}
+
+/// The log-density at the exact mode (α−1)/(α+β−2) for α, β > 1: both `bd0` terms of
+/// [`ln_pdf_f64`] vanish there, so no rounded mode enters.
+fn mode_ln_pdf_f64(a: f64, b: f64) -> f64 {
+    let (am1, bm1) = (a - 1.0, b - 1.0);
+    let s = am1 + bm1;
+    (a + b - 1.0).ln_() + stirlerr(s)
+        - stirlerr(am1)
+        - stirlerr(bm1)
+        - 0.5 * (LN_2PI + am1.ln_() + (bm1.ln_() - s.ln_()))
 }
 
 impl<F: Float> ExpFam<F, 2> for Beta<F> {
@@ -123,17 +161,21 @@ impl<F: Float> ExpFam<F, 2> for Beta<F> {
         let centred = a > CENTRED_SHAPE && b > CENTRED_SHAPE;
         let (c, inv_m, inv_1m) = if centred {
             let s = am1 + bm1;
-            (ln_pdf_f64(a, b, am1 / s), s / am1, s / bm1)
+            (mode_ln_pdf_f64(a, b), s / am1, s / bm1)
         } else {
             (-lbeta(a, b), 0.0, 0.0)
         };
+        let (mh, ml) = mode_dd(am1, bm1);
         BetaKernel {
             dist: *self,
-            reference: ![am1, bm1, c, inv_m, inv_1m].iter().all(|v| v.is_finite()),
+            reference: ![am1, bm1, c, inv_m, inv_1m].iter().all(|v| v.is_finite())
+                || a.max(b) > super::calc_shape_limit::<F>(),
             am1: F::Calc::from_f64(am1),
             bm1: F::Calc::from_f64(bm1),
             inv_m: F::Calc::from_f64(inv_m),
             inv_1m: F::Calc::from_f64(inv_1m),
+            mode_hi: F::Calc::from_f64(mh),
+            mode_lo: F::Calc::from_f64(ml),
             c: F::Calc::from_f64(c),
             centred,
         }
@@ -153,6 +195,8 @@ pub struct BetaKernel<F: Float> {
     bm1: F::Calc,
     inv_m: F::Calc,
     inv_1m: F::Calc,
+    mode_hi: F::Calc,
+    mode_lo: F::Calc,
     c: F::Calc,
     centred: bool,
 }
@@ -162,11 +206,20 @@ impl<F: Float> Kernel<F> for BetaKernel<F> {
 
     #[inline(always)]
     fn eval(&self, x: F) -> F {
-        if !(x > F::ZERO && x < F::ONE) || self.reference {
+        // A subnormal x (possible in f32 arithmetic under `f32-native`) would lose its
+        // digits in x/m: the reference path takes it.
+        if !(x > F::ZERO && x < F::ONE) || self.reference || x.to_calc() < F::Calc::MIN_POSITIVE {
             return self.dist.ln_pdf(x);
         }
         let x = x.to_calc();
         F::from_calc(if self.centred {
+            // Near the mode, with d = x − m: u = 1 + d/m and w = 1 − d/(1−m) exactly, so
+            // ln u − (u − 1) = ln1pmx(d/m) with no rounded u − 1.
+            let d = (x - self.mode_hi) - self.mode_lo;
+            let (t1, t2) = (d * self.inv_m, -(d * self.inv_1m));
+            if t1.abs_() <= F::Calc::HALF && t2.abs_() <= F::Calc::HALF {
+                return F::from_calc(self.am1 * ln1pmx(t1) + self.bm1 * ln1pmx(t2) + self.c);
+            }
             self.am1 * ln_ratio_m1(x * self.inv_m)
                 + self.bm1 * ln_ratio_m1((F::Calc::ONE - x) * self.inv_1m)
                 + self.c
@@ -191,9 +244,19 @@ impl<F: Float> VectorKernel<F> for BetaKernel<F> {
             let v = am1.mul_add(vm::ln_core(x), bm1.mul_add(vm::ln_1p_core(-x), c));
             return (v, special);
         }
-        let u = x * V::splat(self.inv_m.to_f64());
-        let w = (one - x) * V::splat(self.inv_1m.to_f64());
-        let v = am1.mul_add(vm::ln_ratio_m1(u), bm1.mul_add(vm::ln_ratio_m1(w), c));
+        let (inv_m, inv_1m) = (
+            V::splat(self.inv_m.to_f64()),
+            V::splat(self.inv_1m.to_f64()),
+        );
+        let u = x * inv_m;
+        let w = (one - x) * inv_1m;
+        let d = (x - V::splat(self.mode_hi.to_f64())) - V::splat(self.mode_lo.to_f64());
+        let (t1, t2) = (d * inv_m, -(d * inv_1m));
+        let half = V::splat(0.5);
+        let near = V::and(V::le(t1.abs(), half), V::le(t2.abs(), half));
+        let g1 = V::select(near, vm::ln1pmx_core(t1), vm::ln_ratio_m1(u));
+        let g2 = V::select(near, vm::ln1pmx_core(t2), vm::ln_ratio_m1(w));
+        let v = am1.mul_add(g1, bm1.mul_add(g2, c));
         (
             v,
             V::or(special, V::or(vm::ln_special(u), vm::ln_special(w))),

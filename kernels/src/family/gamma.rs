@@ -53,6 +53,22 @@ impl<F: Float> Gamma<F> {
     }
 }
 
+/// Shapes below this take the kernel form that keeps ln(x/a) in one piece.
+const TINY_SHAPE: f64 = 1e-20;
+
+/// The Euler–Mascheroni constant γ = −ψ(1).
+const EULER_GAMMA: f64 = 0.577_215_664_901_532_9;
+
+/// Shapes above this (a − 1 > 2^40) take the mode-relative form in the reference path.
+const HUGE_SHAPE: f64 = 1.099_511_627_776e12;
+
+/// The log-density at the exact mode (a − 1)/b of a gamma with a > 1:
+/// `ln b + (a−1) ln(a−1) − (a−1) − ln Γ(a)`, as Loader's `dpois_raw(a−1, a−1) + ln b`
+/// (no rounded product enters).
+fn mode_ln_pdf_f64(am1: f64, rate: f64) -> f64 {
+    dpois_raw(am1, am1) + rate.ln_()
+}
+
 pub(crate) fn gamma_ln_pdf_f64(a: f64, rate: f64, x: f64) -> f64 {
     if x.is_nan() {
         return x;
@@ -73,10 +89,35 @@ pub(crate) fn gamma_ln_pdf_f64(a: f64, rate: f64, x: f64) -> f64 {
     if y == f64::INFINITY {
         return f64::NEG_INFINITY;
     }
+    if a < TINY_SHAPE {
+        // ln Γ(a) = ln Γ(1+a) − ln a: keep −ln x + ln a together as −ln(x/a) instead of
+        // two terms of ~|ln a| that cancel.
+        let r = x / a;
+        let ln_r = if r >= f64::MIN_POSITIVE && r < f64::INFINITY {
+            r.ln_()
+        } else {
+            x.ln_() - a.ln_()
+        };
+        return a * (rate.ln_() + x.ln_()) - y - ln_r + EULER_GAMMA * a;
+    }
     if y < 1e-300 {
         // Far below the mode: the direct form has no cancellation here, and bx may be
         // subnormal or zero.
         return (a - 1.0) * (rate.ln_() + x.ln_()) - y + rate.ln_() - lgamma(a);
+    }
+    let am1 = a - 1.0;
+    if am1 > HUGE_SHAPE {
+        // Near the mode of a huge shape the density is so peaked that the rounding of
+        // y = b·x alone moves it by (a/2)(δy/y)², beyond any linear correction: measure
+        // x from the mode m = (a−1)/b held as a double-double instead.
+        let mh = am1 / rate;
+        if mh.is_finite() {
+            let ml = libm::fma(-mh, rate, am1) / rate;
+            let t = ((x - mh) - ml) / mh;
+            if t.abs() <= 0.5 {
+                return am1 * ln1pmx(t) + mode_ln_pdf_f64(am1, rate);
+            }
+        }
     }
     // y carries the rounding of b·x, and the density's sensitivity to y is
     // (a−1)/y − 1 (~√a near the mode): add back the exact residual of the product.
@@ -129,23 +170,32 @@ impl<F: Float> ExpFam<F, 2> for Gamma<F> {
         // the mode and t = (x − m)/m keeps full relative precision.
         let mh = am1 / b;
         let ml = libm::fma(-mh, b, am1) / b;
+        let tiny = a < TINY_SHAPE;
         let c = if centred {
-            // The log-density at the mode; the centred form adds (a−1)·(ln(1+t) − t).
-            gamma_ln_pdf_f64(a, b, mh)
+            // The log-density at the exact mode; the centred form adds
+            // (a−1)·(ln(1+t) − t) with t measured from the double-double mode.
+            mode_ln_pdf_f64(am1, b)
+        } else if tiny {
+            // −ln Γ(1+a) = γa + O(a²).
+            EULER_GAMMA * a
         } else {
             b.ln_() - lgamma(a)
         };
         let consts = [am1, mh, ml, b / am1, c];
         GammaKernel {
             dist: *self,
-            reference: centred && !consts.iter().all(|v| v.is_finite()),
+            reference: (centred && !consts.iter().all(|v| v.is_finite()))
+                || a > super::calc_shape_limit::<F>(),
             rate: self.rate.to_calc(),
             am1: F::Calc::from_f64(am1),
             mode_hi: F::Calc::from_f64(mh),
             mode_lo: F::Calc::from_f64(ml),
             inv_mode: F::Calc::from_f64(if centred { b / am1 } else { 0.0 }),
             c: F::Calc::from_f64(c),
+            a: F::Calc::from_f64(a),
+            inv_shape: F::Calc::from_f64(if tiny { 1.0 / a } else { 0.0 }),
             centred,
+            tiny,
         }
     }
 }
@@ -167,7 +217,12 @@ pub struct GammaKernel<F: Float> {
     mode_lo: F::Calc,
     inv_mode: F::Calc,
     c: F::Calc,
+    a: F::Calc,
+    inv_shape: F::Calc,
     centred: bool,
+    /// Shape below 1e-20: `a ln y − y − ln(x/a) − ln Γ(1+a)`, which keeps the two
+    /// ~|ln a| terms of the plain form from cancelling.
+    tiny: bool,
 }
 
 impl<F: Float> Kernel<F> for GammaKernel<F> {
@@ -177,7 +232,7 @@ impl<F: Float> Kernel<F> for GammaKernel<F> {
     fn eval(&self, x: F) -> F {
         let xc = x.to_calc();
         let y = xc * self.rate;
-        if !(y > F::Calc::ZERO && y < F::Calc::INFINITY) || self.reference {
+        if !(y >= F::Calc::MIN_POSITIVE && y < F::Calc::INFINITY) || self.reference {
             return self.dist.ln_pdf(x);
         }
         if self.centred {
@@ -190,6 +245,12 @@ impl<F: Float> Kernel<F> for GammaKernel<F> {
                 return self.dist.ln_pdf(x);
             }
             F::from_calc(self.am1 * ln_ratio_m1(u) + self.c)
+        } else if self.tiny {
+            let r = xc * self.inv_shape;
+            if !(r >= F::Calc::MIN_POSITIVE && r < F::Calc::INFINITY) {
+                return self.dist.ln_pdf(x);
+            }
+            F::from_calc(self.a * y.ln_() - y - r.ln_() + self.c)
         } else {
             F::from_calc(self.am1 * y.ln_() - y + self.c)
         }
@@ -206,6 +267,11 @@ impl<F: Float> VectorKernel<F> for GammaKernel<F> {
         let special = vm::ln_special(y);
         let am1 = V::splat(self.am1.to_f64());
         let c = V::splat(self.c.to_f64());
+        if self.tiny {
+            let r = x * V::splat(self.inv_shape.to_f64());
+            let v = V::splat(self.a.to_f64()).mul_add(vm::ln_core(y), c - y) - vm::ln_core(r);
+            return (v, V::or(special, vm::ln_special(r)));
+        }
         if !self.centred {
             return (am1.mul_add(vm::ln_core(y), c - y), special);
         }

@@ -5,8 +5,11 @@ use crate::arch::generic::{Vector, VectorKernel};
 use crate::error::positive;
 #[allow(unused_imports)]
 use crate::math::vector as vm;
-use crate::math::{dpois_raw, lgamma, ln_ratio_m1};
+use crate::math::{dpois_raw, lgamma, ln_ratio_m1, ln1pmx};
 use crate::{Float, ParamError};
+
+/// Shapes above this (a + 1 > 2^40) take the mode-relative form in the reference path.
+const HUGE_SHAPE: f64 = 1.099_511_627_776e12;
 
 /// Shapes above this use the centred kernel form.
 const CENTRED_SHAPE: f64 = 16.0;
@@ -48,6 +51,13 @@ impl<F: Float> InverseGamma<F> {
     }
 }
 
+/// The log-density at the exact mode b/(a+1), where b/x = a+1 exactly:
+/// `dpois_raw(a+1, a+1) + ln(a(a+1)/b)` (no rounded quotient enters).
+fn mode_ln_pdf_f64(a: f64, b: f64) -> f64 {
+    let ap1 = a + 1.0;
+    dpois_raw(ap1, ap1) + a.ln_() + ap1.ln_() - b.ln_()
+}
+
 fn ln_pdf_f64(a: f64, b: f64, x: f64) -> f64 {
     if x.is_nan() {
         return x;
@@ -61,6 +71,20 @@ fn ln_pdf_f64(a: f64, b: f64, x: f64) -> f64 {
     }
     if y < 1e-300 {
         return a * b.ln_() - lgamma(a) - (a + 1.0) * x.ln_() - y;
+    }
+    let ap1 = a + 1.0;
+    if ap1 > HUGE_SHAPE {
+        // As for the gamma: near the mode of a huge shape the rounding of b/x moves the
+        // density by (a/2)(δy/y)²; measure x from the double-double mode instead.
+        let mh = b / ap1;
+        if mh >= f64::MIN_POSITIVE {
+            let ml = libm::fma(-mh, ap1, b) / ap1;
+            let t = ((x - mh) - ml) / mh;
+            if t.abs() <= 0.5 {
+                let u = mh / x; // 1/(1+t) to a relative 2ε: only scales t²
+                return ap1 * (-ln1pmx(t) - t * t * u) + mode_ln_pdf_f64(a, b);
+            }
+        }
     }
     // y carries the rounding of b/x; the density's sensitivity to y is (a+1)/y − 1:
     // add back the exact residual of the quotient.
@@ -105,17 +129,28 @@ impl<F: Float> ExpFam<F, 2> for InverseGamma<F> {
         let b = self.scale.to_f64();
         let ap1 = a + 1.0;
         let centred = a > CENTRED_SHAPE;
+        // The mode m = b/(a+1) as a double-double mh + ml, so that x − mh is exact near
+        // the mode and t = (x − m)/m keeps full relative precision.
+        let mh = b / ap1;
+        let ml = libm::fma(-mh, ap1, b) / ap1;
         let c = if centred {
-            ln_pdf_f64(a, b, b / ap1)
+            mode_ln_pdf_f64(a, b)
         } else {
             -b.ln_() - lgamma(a)
         };
         InverseGammaKernel {
             dist: *self,
-            reference: ![ap1, 1.0 / ap1, c].iter().all(|v| v.is_finite()),
+            reference: ![ap1, 1.0 / ap1, ap1 / b, mh, c]
+                .iter()
+                .all(|v| v.is_finite())
+                || (centred && !(mh >= f64::MIN_POSITIVE))
+                || a > super::calc_shape_limit::<F>(),
             scale: self.scale.to_calc(),
             ap1: F::Calc::from_f64(ap1),
             inv_ap1: F::Calc::from_f64(1.0 / ap1),
+            mode_hi: F::Calc::from_f64(mh),
+            mode_lo: F::Calc::from_f64(ml),
+            inv_mode: F::Calc::from_f64(ap1 / b),
             c: F::Calc::from_f64(c),
             centred,
         }
@@ -133,6 +168,9 @@ pub struct InverseGammaKernel<F: Float> {
     scale: F::Calc,
     ap1: F::Calc,
     inv_ap1: F::Calc,
+    mode_hi: F::Calc,
+    mode_lo: F::Calc,
+    inv_mode: F::Calc,
     c: F::Calc,
     centred: bool,
 }
@@ -144,13 +182,21 @@ impl<F: Float> Kernel<F> for InverseGammaKernel<F> {
     fn eval(&self, x: F) -> F {
         let xc = x.to_calc();
         let y = self.scale / xc;
-        if !(xc > F::Calc::ZERO && y > F::Calc::ZERO && y < F::Calc::INFINITY) || self.reference {
+        if !(xc > F::Calc::ZERO && y >= F::Calc::MIN_POSITIVE && y < F::Calc::INFINITY)
+            || self.reference
+        {
             return self.dist.ln_pdf(x);
         }
         if self.centred {
             let u = y * self.inv_ap1;
             if !(u > F::Calc::MIN_POSITIVE) {
                 return self.dist.ln_pdf(x);
+            }
+            let t = ((xc - self.mode_hi) - self.mode_lo) * self.inv_mode;
+            if t.abs_() <= F::Calc::HALF {
+                // u = m/x = 1/(1+t), so ln u − (u − 1) = −(ln(1+t) − t) − t²u: no
+                // cancellation in a rounded u − 1.
+                return F::from_calc(self.ap1 * (-ln1pmx(t) - t * t * u) + self.c);
             }
             F::from_calc(self.ap1 * ln_ratio_m1(u) + self.c)
         } else {
@@ -173,10 +219,11 @@ impl<F: Float> VectorKernel<F> for InverseGammaKernel<F> {
             return (ap1.mul_add(vm::ln_core(y), c - y), special);
         }
         let u = y * V::splat(self.inv_ap1.to_f64());
-        (
-            ap1.mul_add(vm::ln_ratio_m1(u), c),
-            V::or(special, vm::ln_special(u)),
-        )
+        let t = ((x - V::splat(self.mode_hi.to_f64())) - V::splat(self.mode_lo.to_f64()))
+            * V::splat(self.inv_mode.to_f64());
+        let near = V::le(t.abs(), V::splat(0.5));
+        let g = V::select(near, -vm::ln1pmx_core(t) - t * t * u, vm::ln_ratio_m1(u));
+        (ap1.mul_add(g, c), V::or(special, vm::ln_special(u)))
     }
 }
 

@@ -42,7 +42,8 @@ impl<F: Float> Laplace<F> {
 }
 
 fn ln_pdf_f64(mu: f64, b: f64, x: f64) -> f64 {
-    -(x - mu).abs_() / b - (2.0 * b).ln_()
+    // ln(2b) as ln 2 + ln b: 2b overflows for b > MAX/2.
+    -super::centred_div(x, mu, b).abs_() - (b.ln_() + core::f64::consts::LN_2)
 }
 
 impl<F: Float> ExpFam<F, 1> for Laplace<F> {
@@ -55,7 +56,7 @@ impl<F: Float> ExpFam<F, 1> for Laplace<F> {
         [(x - self.mu).abs_()]
     }
     fn log_partition(&self) -> F {
-        F::from_f64((2.0 * self.b.to_f64()).ln_())
+        F::from_f64(self.b.to_f64().ln_() + core::f64::consts::LN_2)
     }
     fn log_base(&self, x: F) -> F {
         if x.is_nan_() { x } else { F::ZERO }
@@ -69,10 +70,11 @@ impl<F: Float> ExpFam<F, 1> for Laplace<F> {
     fn kernel(&self) -> LaplaceKernel<F> {
         LaplaceKernel {
             dist: *self,
-            reference: !(1.0 / self.b.to_f64()).is_finite(),
+            // The vector path scales by 2/b.
+            reference: !(2.0 / self.b.to_f64()).is_finite(),
             mu: self.mu.to_calc(),
             inv_b: F::Calc::from_f64(1.0 / self.b.to_f64()),
-            c: F::Calc::from_f64(-(2.0 * self.b.to_f64()).ln_()),
+            c: F::Calc::from_f64(-(self.b.to_f64().ln_() + core::f64::consts::LN_2)),
         }
     }
     fn fixed(&self) -> F {
@@ -84,7 +86,7 @@ impl<F: Float> ExpFam<F, 1> for Laplace<F> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LaplaceKernel<F: Float> {
     dist: Laplace<F>,
-    /// 1/b overflows (b subnormal): evaluate through the reference path.
+    /// 2/b overflows (b subnormal): evaluate through the reference path.
     reference: bool,
     mu: F::Calc,
     inv_b: F::Calc,
@@ -99,7 +101,7 @@ impl<F: Float> Kernel<F> for LaplaceKernel<F> {
         if self.reference {
             return self.dist.ln_pdf(x);
         }
-        F::from_calc(self.c - (x.to_calc() - self.mu).abs_() * self.inv_b)
+        F::from_calc(self.c - super::centred_mul(x.to_calc(), self.mu, self.inv_b).abs_())
     }
 }
 
@@ -109,8 +111,15 @@ impl<F: Float> VectorKernel<F> for LaplaceKernel<F> {
     }
     #[inline(always)]
     fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
-        let d = (x - V::splat(self.mu.to_f64())).abs();
-        let v = (-d).mul_add(V::splat(self.inv_b.to_f64()), V::splat(self.c.to_f64()));
+        // |x/2 − μ/2|·(2/b): the halves cannot overflow where x − μ would, and
+        // fma(x, ½, −μ/2) rounds once, so it is exactly |x − μ|/2 otherwise.
+        let d = x
+            .mul_add(V::splat(0.5), V::splat(-0.5 * self.mu.to_f64()))
+            .abs();
+        let v = (-d).mul_add(
+            V::splat(2.0 * self.inv_b.to_f64()),
+            V::splat(self.c.to_f64()),
+        );
         (v, V::none_mask())
     }
 }

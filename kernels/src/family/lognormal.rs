@@ -96,7 +96,10 @@ impl<F: Float> ExpFam<F, 2> for LogNormal<F> {
         let s = self.sigma.to_f64();
         LogNormalKernel {
             dist: *self,
-            reference: !(1.0 / s).is_finite(),
+            // Also (f32-native) σ so small against |μ| that the f32 rounding of ln x,
+            // ε₃₂|μ|/σ in z, would exceed f32's own accuracy near the mode.
+            reference: !(1.0 / s).is_finite()
+                || (F::Calc::NAME == "f32" && s < self.mu.to_f64().abs() * (1.0 / 512.0)),
             mu: self.mu.to_calc(),
             inv_sigma: F::Calc::from_f64(1.0 / s),
             c: F::Calc::from_f64(-s.ln_() - LN_SQRT_2PI),

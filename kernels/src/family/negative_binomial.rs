@@ -62,7 +62,20 @@ fn ln_pmf_f64(r: f64, p: f64, x: f64) -> f64 {
     if x == 0.0 {
         return r * p.ln_();
     }
-    (r / (r + x)).ln_() + dbinom_raw(r, x + r, p, 1.0 - p)
+    // The saddle-point form with k itself (not (k + r) − r, which carries the rounding
+    // of k + r: 3e-13 lost at r ~ 1e9).
+    let m = x + r;
+    let (ln_m, q) = (m.ln_(), 1.0 - p);
+    let v = r.ln_() - ln_m - stirlerr(r) - 0.5 * (LN_2PI + r.ln_()) + stirlerr(m)
+        - stirlerr(x)
+        - bd0(r, m * p)
+        - bd0(x, m * q)
+        - 0.5 * (x.ln_() - ln_m);
+    if v.is_nan() {
+        // r + k overflowed (r near f64::MAX).
+        return (r / (r + x)).ln_() + dbinom_raw(r, x + r, p, q);
+    }
+    v
 }
 
 impl<F: Float> ExpFam<F, 1> for NegativeBinomial<F> {
@@ -105,7 +118,10 @@ impl<F: Float> ExpFam<F, 1> for NegativeBinomial<F> {
             at_zero: F::Calc::from_f64(r * p.ln_()),
             c_direct: F::Calc::from_f64(r * p.ln_() - lgamma(r)),
             c_saddle: F::Calc::from_f64(-stirlerr(r) - 0.5 * (LN_2PI + r.ln_())),
-            degenerate: p == 1.0,
+            // p = 1, or (f32-native) a shape or a subnormal p that f32 cannot carry.
+            degenerate: p == 1.0
+                || r > super::calc_shape_limit::<F>()
+                || (F::Calc::NAME == "f32" && p < f32::MIN_POSITIVE as f64),
         }
     }
     fn fixed(&self) -> F {

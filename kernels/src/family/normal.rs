@@ -44,7 +44,7 @@ impl<F: Float> Normal<F> {
 }
 
 fn ln_pdf_f64(mu: f64, sigma: f64, x: f64) -> f64 {
-    let z = (x - mu) / sigma;
+    let z = super::centred_div(x, mu, sigma);
     -0.5 * z * z - sigma.ln_() - LN_SQRT_2PI
 }
 
@@ -85,7 +85,8 @@ impl<F: Float> ExpFam<F, 2> for Normal<F> {
         let s = self.sigma.to_f64();
         NormalKernel {
             dist: *self,
-            reference: !(1.0 / s).is_finite(),
+            // The vector path scales by 2·√½/σ.
+            reference: !(2.0 / s).is_finite(),
             mu: self.mu.to_calc(),
             inv_sigma: F::Calc::from_f64(1.0 / s),
             w_scale: F::Calc::from_f64(core::f64::consts::FRAC_1_SQRT_2 / s),
@@ -100,7 +101,7 @@ impl<F: Float> ExpFam<F, 2> for Normal<F> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NormalKernel<F: Float> {
     dist: Normal<F>,
-    /// 1/σ overflows (σ subnormal): evaluate through the reference path.
+    /// 2/σ overflows (σ subnormal): evaluate through the reference path.
     reference: bool,
     mu: F::Calc,
     inv_sigma: F::Calc,
@@ -122,7 +123,7 @@ impl<F: Float> Kernel<F> for NormalKernel<F> {
         if self.reference {
             return self.dist.ln_pdf(x);
         }
-        let z = (x.to_calc() - self.mu) * self.inv_sigma;
+        let z = super::centred_mul(x.to_calc(), self.mu, self.inv_sigma);
         F::from_calc(self.c - F::Calc::HALF * z * z)
     }
 }
@@ -158,7 +159,10 @@ impl<F: Float> NormalKernel<F> {
                 V::splat(self.w_shift.to_f64()),
             )
         } else {
-            (x - V::splat(self.mu.to_f64())) * V::splat(self.w_scale.to_f64())
+            // (x/2 − μ/2)·(2·√½/σ): the halves cannot overflow where x − μ would, and
+            // fma(x, ½, −μ/2) rounds once, so it is exactly (x − μ)/2 otherwise.
+            x.mul_add(V::splat(0.5), V::splat(-0.5 * self.mu.to_f64()))
+                * V::splat(2.0 * self.w_scale.to_f64())
         }
     }
 }

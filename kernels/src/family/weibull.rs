@@ -65,7 +65,9 @@ fn ln_pdf_f64(k: f64, lambda: f64, x: f64) -> f64 {
         let yk = y.powf_(k);
         let dy = libm::fma(-y, lambda, x) / lambda;
         let corr = if yk < f64::INFINITY && dy != 0.0 {
-            ((k - 1.0) - k * yk) * (dy / y)
+            // Scaled by r = dy/y (≤ ε) first, so that k·y^k cannot overflow.
+            let r = dy / y;
+            (k - 1.0) * r - k * (yk * r)
         } else {
             0.0
         };
@@ -145,7 +147,7 @@ impl<F: Float> Kernel<F> for WeibullKernel<F> {
     #[inline(always)]
     fn eval(&self, x: F) -> F {
         let y = x.to_calc() * self.inv_lambda;
-        if !(y > F::Calc::ZERO && y < F::Calc::INFINITY) {
+        if !(y >= F::Calc::MIN_POSITIVE && y < F::Calc::INFINITY) {
             return self.dist.ln_pdf(x);
         }
         let l = y.ln_();

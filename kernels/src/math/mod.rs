@@ -167,8 +167,9 @@ pub fn ln_ratio_m1<F: Float>(u: F) -> F {
 /// accurate when `x ≈ m` (Loader 2000).
 ///
 /// Method: for |x − m| < 0.1 (x + m) the series
-/// `bd0 = (x−m) v + 2x Σ_{j>=1} v^{2j+1}/(2j+1)` with `v = (x−m)/(x+m)`; elsewhere the
-/// defining formula (no cancellation there).
+/// `bd0 = (x−m) v + 2x Σ_{j>=1} v^{2j+1}/(2j+1)` with `v = (x−m)/(x+m)`; for
+/// |x − m| < m `x·log1p((x−m)/m) − (x−m)`, whose terms are O(|x − m|); elsewhere the
+/// defining formula `x(ln(x/m) − 1) + m`.
 ///
 /// ```
 /// use expfam_kernels::math::bd0;
@@ -177,10 +178,12 @@ pub fn ln_ratio_m1<F: Float>(u: F) -> F {
 /// ```
 pub fn bd0<F: Float>(x: F, m: F) -> F {
     let d = x - m;
-    if d.abs_() < c::<F>(0.1) * (x + m) {
-        let v = d / (x + m);
+    // Halves throughout, so that x + m cannot overflow when x or m is near F::MAX.
+    let half_sum = F::HALF * x + F::HALF * m;
+    if d.abs_() < c::<F>(0.2) * half_sum {
+        let v = (F::HALF * d) / half_sum;
         let mut s = d * v;
-        let mut ej = (x + x) * v;
+        let mut ej = x * (v + v);
         let v2 = v * v;
         let mut j = 3.0f64;
         while j < 200.0 {
@@ -196,6 +199,12 @@ pub fn bd0<F: Float>(x: F, m: F) -> F {
     }
     if x == F::ZERO {
         return m;
+    }
+    if d.abs_() < m {
+        // 0 < r < 2: ln r = log1p(d/m) is accurate to ε|d/m| where ln(x/m) loses ε
+        // through the rounding of x/m, and x·ln r − d cancels less than x(ln r − 1) + m
+        // (each term is O(|d|) instead of O(m)).
+        return x * (d / m).ln_1p_() - d;
     }
     let r = x / m;
     let ln_r = if r.is_finite_() && r > F::ZERO {
@@ -249,11 +258,17 @@ pub fn lbeta<F: Float>(a: F, b: F) -> F {
     let s = p + q;
     if p >= ten {
         let corr = stirlerr(p) + stirlerr(q) - stirlerr(s);
+        // p/(p + q), also when p + q overflows (stirlerr(∞) is 0, as its limit).
+        let r = if s.is_finite_() {
+            p / s
+        } else {
+            (F::HALF * p) / (F::HALF * p + F::HALF * q)
+        };
         -F::HALF * q.ln_()
             + c::<F>(LN_SQRT_2PI)
             + corr
-            + (p - F::HALF) * (p / s).ln_()
-            + q * (-(p / s)).ln_1p_()
+            + (p - F::HALF) * r.ln_()
+            + q * (-r).ln_1p_()
     } else if q >= ten {
         let corr = stirlerr(q) - stirlerr(s);
         p.lgamma_() + corr + p - p * s.ln_() + (q - F::HALF) * (-(p / s)).ln_1p_()
@@ -322,8 +337,16 @@ pub fn dbinom_raw<F: Float>(x: F, n: F, p: F, q: F) -> F {
     if x < F::ZERO || x > n {
         return F::NEG_INFINITY;
     }
-    let lc = stirlerr(n) - stirlerr(x) - stirlerr(n - x) - bd0(x, n * p) - bd0(n - x, n * q);
-    let lf = c::<F>(LN_2PI) + x.ln_() + (-(x / n)).ln_1p_();
+    dbinom_raw_split(x, n - x, p, q)
+}
+
+/// [`dbinom_raw`] for 0 < x and 0 < y with the two counts given apart (n = x + y), so a
+/// caller whose y is not n − x exactly (the beta's β − 1 beside α − 1) loses nothing to
+/// the rounding of n.
+pub fn dbinom_raw_split<F: Float>(x: F, y: F, p: F, q: F) -> F {
+    let n = x + y;
+    let lc = stirlerr(n) - stirlerr(x) - stirlerr(y) - bd0(x, n * p) - bd0(y, n * q);
+    let lf = c::<F>(LN_2PI) + x.ln_() + (y.ln_() - n.ln_());
     lc - F::HALF * lf
 }
 
