@@ -6,6 +6,7 @@
 
 use expfam_kernels::{Dist, Float};
 
+pub mod differential;
 pub mod random;
 
 /// The README's Rust examples, compiled and run as doctests.
