@@ -11,7 +11,7 @@ start=$SECONDS
 status=0
 LOG="${ROOT}/target/ci-log.txt"
 : >"$LOG"
-for script in host.sh cross-build.sh reference.sh aarch64.sh wasm.sh firmware.sh miri.sh; do
+for script in host.sh cross-build.sh reference.sh aarch64.sh wasm.sh firmware.sh miri.sh fuzz.sh; do
     if ! bash "${ROOT}/ci/${script}" 2>&1 | tee -a "$LOG"; then
         status=1
         break

@@ -1,6 +1,7 @@
 //! The harness behind the `expfam` tool and the criterion benches: benchmark inputs,
 //! the statrs peer, the rooflines and the timing loop.
 
+pub mod cli;
 pub mod peer;
 pub mod roofline;
 pub mod timing;

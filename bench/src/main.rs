@@ -8,15 +8,14 @@
 //! expfam                       (info, then a quick bench)
 //! ```
 
+use expfam_bench::cli::{Backend, USAGE, Usage, parse_dist, parse_eval_args, parse_xs};
 use expfam_bench::peer::Statrs;
 use expfam_bench::{bench_dist, bench_params, inputs, roofline, timing};
-use expfam_kernels::{Dist, DistError, FAMILIES, Float, Kernel};
+use expfam_kernels::{Dist, FAMILIES, Float, Kernel};
 use std::hint::black_box;
 use std::io::{BufWriter, Read, Write};
 use std::process::ExitCode;
 use std::time::Duration;
-
-const USAGE: &str = "usage: expfam eval FAMILY PARAM... [--backend scalar|closure|simd|jit|auto] [--f32] | expfam bench [--quick] [--json] | expfam info";
 
 /// `println!` that ends the process quietly when stdout is gone (e.g. `expfam bench |
 /// head`): a closed pipe is not an error worth a panic.
@@ -28,9 +27,6 @@ macro_rules! out {
         }
     }};
 }
-
-/// A bad command line or input: printed as one line on stderr, exit status 2.
-struct Usage(String);
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -62,120 +58,27 @@ fn main() -> ExitCode {
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Backend {
-    Scalar,
-    Closure,
-    Simd,
-    Jit,
-    Auto,
-}
-
 fn eval(args: &[String]) -> Result<(), Usage> {
-    let mut backend = Backend::Closure;
-    let mut f32_mode = false;
-    let mut positional = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        if let Some(opt) = a.strip_prefix("--") {
-            let (name, inline) = match opt.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (opt, None),
-            };
-            match name {
-                "f32" if inline.is_none() => f32_mode = true,
-                "backend" => {
-                    let v = match inline {
-                        Some(v) => v,
-                        None => {
-                            i += 1;
-                            args.get(i).cloned().ok_or_else(|| {
-                                Usage(
-                                    "--backend needs a value (scalar, closure, simd, jit, auto)"
-                                        .into(),
-                                )
-                            })?
-                        }
-                    };
-                    backend = match v.as_str() {
-                        "scalar" => Backend::Scalar,
-                        "closure" => Backend::Closure,
-                        "simd" => Backend::Simd,
-                        "jit" => Backend::Jit,
-                        "auto" => Backend::Auto,
-                        _ => {
-                            return Err(Usage(format!(
-                                "unknown backend '{v}' (scalar, closure, simd, jit, auto)"
-                            )));
-                        }
-                    };
-                }
-                _ => return Err(Usage(format!("unknown option '{a}'; {USAGE}"))),
-            }
-        } else {
-            positional.push(a.as_str());
-        }
-        i += 1;
-    }
-    let Some((&family, params)) = positional.split_first() else {
-        return Err(Usage(format!("eval needs a family; {USAGE}")));
-    };
-    if f32_mode {
-        eval_as::<f32>(family, params, backend)
+    let a = parse_eval_args(args)?;
+    if a.f32_mode {
+        eval_as::<f32>(&a.family, &a.params, a.backend)
     } else {
-        eval_as::<f64>(family, params, backend)
+        eval_as::<f64>(&a.family, &a.params, a.backend)
     }
 }
 
 fn eval_as<F: Float + std::str::FromStr>(
     family: &str,
-    params: &[&str],
+    params: &[String],
     backend: Backend,
 ) -> Result<(), Usage> {
-    let Some(names) = Dist::<F>::param_names(family) else {
-        return Err(Usage(format!(
-            "unknown family '{family}' (families: {})",
-            FAMILIES.join(", ")
-        )));
-    };
-    if params.len() != names.len() {
-        return Err(Usage(format!(
-            "{family} takes {} parameter(s) ({}), got {}",
-            names.len(),
-            names.join(" "),
-            params.len()
-        )));
-    }
-    let mut ps = Vec::with_capacity(params.len());
-    for (tok, name) in params.iter().zip(names) {
-        let v: F = tok.parse().map_err(|_| {
-            Usage(format!(
-                "parameter {name} of {family}: '{tok}' is not a number"
-            ))
-        })?;
-        ps.push(v);
-    }
-    let dist = Dist::from_name(family, &ps).map_err(|e| match e {
-        DistError::Param(p) => Usage(format!("{family}: {p}")),
-        other => Usage(format!("{family}: {other}")),
-    })?;
-
+    let dist = parse_dist::<F>(family, params)?;
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)
         .map_err(|e| Usage(format!("cannot read x values from stdin: {e}")))?;
     // Parse everything before printing anything: bad input leaves stdout empty.
-    let mut xs = Vec::new();
-    for (i, tok) in input.split_whitespace().enumerate() {
-        let x: F = tok.parse().map_err(|_| {
-            Usage(format!(
-                "x value {} on stdin: '{tok}' is not a number",
-                i + 1
-            ))
-        })?;
-        xs.push(x);
-    }
+    let xs = parse_xs::<F>(&input)?;
     let mut out = vec![F::ZERO; xs.len()];
     match backend {
         Backend::Scalar => {
