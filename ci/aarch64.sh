@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite for aarch64-unknown-linux-gnu under qemu-user: the SIMD code runs
-# as the portable tier (wide compiled to NEON, the aarch64 baseline) and as the scalar
-# tier, forced in turn.
+# The whole test suite for aarch64-unknown-linux-gnu under qemu-user (the JIT through
+# Cranelift's aarch64 backend included), with the SIMD tier forced in turn: neon (the
+# NEON baseline, today through the portable code), portable (wide, itself NEON here)
+# and scalar.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -23,7 +24,7 @@ export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER="qemu-aarch64 -L /usr/aarch
 # The CLI tests start the expfam binary themselves: through qemu as well.
 export EXPFAM_TEST_RUNNER="$CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER"
 
-for tier in neon scalar; do
+for tier in neon portable scalar; do
     step "aarch64 (qemu) test --workspace (EXPFAM_TIER=$tier)" env EXPFAM_TIER="$tier" \
         cargo test --workspace --locked --target aarch64-unknown-linux-gnu
 done

@@ -25,21 +25,18 @@ fuzz_target!(|data: &[u8]| {
     let (ps, xs) = words.split_at(take.min(words.len()));
     let ps64: Vec<f64> = ps.iter().map(|&w| f64::from_bits(w)).collect();
     let xs64: Vec<f64> = xs.iter().map(|&w| f64::from_bits(w)).collect();
-    match Dist::<f64>::from_name(family, &ps64) {
-        Ok(d) => {
-            assert_eq!(ps64.len(), n);
-            let k = d.kernel();
-            let mut out = vec![0.0; xs64.len()];
-            k.map(&xs64, &mut out).expect("sized to the input");
-            for (&x, &v) in xs64.iter().zip(&out) {
-                assert_eq!(v.is_nan(), d.ln_pdf(x).is_nan(), "{d:?} at {x:e}");
-                if x.is_nan() {
-                    assert!(v.is_nan());
-                }
+    if let Ok(d) = Dist::<f64>::from_name(family, &ps64) {
+        assert_eq!(ps64.len(), n);
+        let k = d.kernel();
+        let mut out = vec![0.0; xs64.len()];
+        k.map(&xs64, &mut out).expect("sized to the input");
+        for (&x, &v) in xs64.iter().zip(&out) {
+            assert_eq!(v.is_nan(), d.ln_pdf(x).is_nan(), "{d:?} at {x:e}");
+            if x.is_nan() {
+                assert!(v.is_nan());
             }
-            let _ = k.sum(&xs64);
         }
-        Err(_) => {}
+        let _ = k.sum(&xs64);
     }
     let ps32: Vec<f32> = ps.iter().map(|&w| f32::from_bits(w as u32)).collect();
     let xs32: Vec<f32> = xs

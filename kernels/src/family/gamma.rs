@@ -93,7 +93,7 @@ pub(crate) fn gamma_ln_pdf_f64(a: f64, rate: f64, x: f64) -> f64 {
         // ln Γ(a) = ln Γ(1+a) − ln a: keep −ln x + ln a together as −ln(x/a) instead of
         // two terms of ~|ln a| that cancel.
         let r = x / a;
-        let ln_r = if r >= f64::MIN_POSITIVE && r < f64::INFINITY {
+        let ln_r = if (f64::MIN_POSITIVE..f64::INFINITY).contains(&r) {
             r.ln_()
         } else {
             x.ln_() - a.ln_()
