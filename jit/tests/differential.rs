@@ -8,29 +8,26 @@
 //! (default 300: each case is a compile of 0.3–5 ms) and `EXPFAM_DIFF_SEED` a different
 //! base seed.
 
-use expfam_conformance::differential::{base_seed, cases, check_map, check_sum};
-use expfam_conformance::random::{Rng, random_dist, random_family, random_inputs};
+use expfam_conformance::differential::{Case, check_map, check_sum, random_cases};
 use expfam_jit::Jit;
 use expfam_kernels::Float;
 
 fn run<F: Float>(base: u64) {
     let mut jit = Jit::new().expect("Cranelift supports this host");
     jit.set_verify(true);
-    let base = base_seed(base);
-    for case in 0..cases(300) {
-        let seed = base ^ case.wrapping_mul(0x2545_F491_4F6C_DD1D);
-        let mut rng = Rng(seed);
-        let family = random_family(&mut rng);
-        let d = random_dist::<F>(&mut rng, family);
-        // Longer batches than the kernels' test: the compiled loop's vector body, its
-        // unrolled accumulators and its tail all run.
-        let n = rng.below(80);
-        let xs = random_inputs(&mut rng, &d, n);
-        let want: Vec<F> = xs.iter().map(|&x| d.ln_pdf(x)).collect();
+    // Longer batches than the kernels' test: the compiled loop's vector body, its
+    // unrolled accumulators and its tail all run.
+    for Case {
+        seed,
+        dist: d,
+        xs,
+        want,
+    } in random_cases::<F>(base, 300, 80)
+    {
         let k = jit
             .compile(&d)
             .unwrap_or_else(|e| panic!("seed {seed}: {d:?} does not compile: {e}"));
-        let mut out = vec![F::ZERO; n];
+        let mut out = vec![F::ZERO; xs.len()];
         k.map(&xs, &mut out).unwrap();
         check_map("jit", seed, &d, &xs, &want, &out);
         check_sum("jit", seed, &d, &xs, &want, k.sum(&xs));

@@ -3,21 +3,55 @@
 //! and the checks of a `map` batch and a `sum` against the scalar values, which name
 //! the backend and the seed on failure.
 
-use crate::random::params_of;
+use crate::random::{Rng, params_of, random_dist, random_family, random_inputs};
 use crate::{class, error};
 use expfam_kernels::{Dist, Float};
 
-/// The base seed mixed with `EXPFAM_DIFF_SEED`, so other cases than the default can be
-/// explored.
-pub fn base_seed(base: u64) -> u64 {
-    base ^ std::env::var("EXPFAM_DIFF_SEED")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(0)
+/// One random case: a distribution, inputs for it and the scalar path's values there.
+#[derive(Debug, Clone)]
+pub struct Case<F: Float> {
+    /// The seed that reproduces this case.
+    pub seed: u64,
+    /// A random valid distribution.
+    pub dist: Dist<F>,
+    /// Random inputs (bulk, tails, outside the support, special values).
+    pub xs: Vec<F>,
+    /// `dist.ln_pdf(x)` for each input: what every backend is checked against.
+    pub want: Vec<F>,
+}
+
+/// The random cases of a differential test: `EXPFAM_DIFF_CASES` of them (`default`
+/// otherwise), from `base` mixed with `EXPFAM_DIFF_SEED`, each with fewer than `max_n`
+/// inputs.
+pub fn random_cases<F: Float>(
+    base: u64,
+    default: u64,
+    max_n: usize,
+) -> impl Iterator<Item = Case<F>> {
+    let base = base
+        ^ std::env::var("EXPFAM_DIFF_SEED")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+    (0..cases(default)).map(move |case| {
+        let seed = base ^ case.wrapping_mul(0x2545_F491_4F6C_DD1D);
+        let mut rng = Rng(seed);
+        let family = random_family(&mut rng);
+        let dist = random_dist::<F>(&mut rng, family);
+        let n = rng.below(max_n);
+        let xs = random_inputs(&mut rng, &dist, n);
+        let want = xs.iter().map(|&x| dist.ln_pdf(x)).collect();
+        Case {
+            seed,
+            dist,
+            xs,
+            want,
+        }
+    })
 }
 
 /// The number of random cases: `EXPFAM_DIFF_CASES`, or `default`.
-pub fn cases(default: u64) -> u64 {
+fn cases(default: u64) -> u64 {
     std::env::var("EXPFAM_DIFF_CASES")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -7,29 +7,26 @@
 //! Seeded: a failure prints the seed; `EXPFAM_DIFF_CASES` sets the number of cases and
 //! `EXPFAM_DIFF_SEED` a different base seed.
 
-use expfam_conformance::differential::{base_seed, cases, check_map, check_sum};
-use expfam_conformance::random::{Rng, random_dist, random_family, random_inputs};
+use expfam_conformance::differential::{Case, check_map, check_sum, random_cases};
+use expfam_conformance::random::{Rng, random_family};
 use expfam_kernels::simd::{TIERS, Tier};
 use expfam_kernels::{Dist, Float, Kernel};
 
 fn run<F: Float>(base: u64) {
-    let base = base_seed(base);
     let tiers: Vec<Tier> = TIERS.into_iter().filter(|t| t.is_available()).collect();
-    for case in 0..cases(3000) {
-        let seed = base ^ case.wrapping_mul(0x2545_F491_4F6C_DD1D);
-        let mut rng = Rng(seed);
-        let family = random_family(&mut rng);
-        let d = random_dist::<F>(&mut rng, family);
-        let n = rng.below(40);
-        let xs = random_inputs(&mut rng, &d, n);
-        let want: Vec<F> = xs.iter().map(|&x| d.ln_pdf(x)).collect();
+    for Case {
+        seed,
+        dist: d,
+        xs,
+        want,
+    } in random_cases::<F>(base, 3000, 40)
+    {
         let k = d.kernel();
-
         let closure: Vec<F> = xs.iter().map(|&x| k.eval(x)).collect();
         check_map("closure", seed, &d, &xs, &want, &closure);
         check_sum("closure", seed, &d, &xs, &want, k.sum_scalar(&xs));
 
-        let mut out = vec![F::ZERO; n];
+        let mut out = vec![F::ZERO; xs.len()];
         for &t in &tiers {
             k.map_at(t, &xs, &mut out).unwrap();
             check_map(t.name(), seed, &d, &xs, &want, &out);
