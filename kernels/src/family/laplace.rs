@@ -74,6 +74,8 @@ impl<F: Float> ExpFam<F, 1> for Laplace<F> {
             reference: !(2.0 / self.b.to_f64()).is_finite(),
             mu: self.mu.to_calc(),
             inv_b: F::Calc::from_f64(1.0 / self.b.to_f64()),
+            neg_half_mu: F::Calc::from_f64(-0.5 * self.mu.to_f64()),
+            inv_b2: F::Calc::from_f64(2.0 / self.b.to_f64()),
             c: F::Calc::from_f64(-(self.b.to_f64().ln_() + core::f64::consts::LN_2)),
         }
     }
@@ -90,6 +92,9 @@ pub struct LaplaceKernel<F: Float> {
     reference: bool,
     mu: F::Calc,
     inv_b: F::Calc,
+    /// `−μ/2` and `2/b`: the vector path's `|x/2 − μ/2|·(2/b)`.
+    neg_half_mu: F::Calc,
+    inv_b2: F::Calc,
     c: F::Calc,
 }
 
@@ -114,12 +119,9 @@ impl<F: Float> VectorKernel<F> for LaplaceKernel<F> {
         // |x/2 − μ/2|·(2/b): the halves cannot overflow where x − μ would, and
         // fma(x, ½, −μ/2) rounds once, so it is exactly |x − μ|/2 otherwise.
         let d = x
-            .mul_add(V::splat(0.5), V::splat(-0.5 * self.mu.to_f64()))
+            .mul_add(V::splat(0.5), V::splat(self.neg_half_mu.to_f64()))
             .abs();
-        let v = (-d).mul_add(
-            V::splat(2.0 * self.inv_b.to_f64()),
-            V::splat(self.c.to_f64()),
-        );
+        let v = (-d).mul_add(V::splat(self.inv_b2.to_f64()), V::splat(self.c.to_f64()));
         (v, V::none_mask())
     }
 }

@@ -92,6 +92,8 @@ impl<F: Float> ExpFam<F, 2> for Normal<F> {
             w_scale: F::Calc::from_f64(core::f64::consts::FRAC_1_SQRT_2 / s),
             w_shift: F::Calc::from_f64(-self.mu.to_f64() * core::f64::consts::FRAC_1_SQRT_2 / s),
             w_fused: (self.mu.to_f64() * core::f64::consts::FRAC_1_SQRT_2 / s).abs() <= 1.0,
+            neg_half_mu: F::Calc::from_f64(-0.5 * self.mu.to_f64()),
+            w_scale2: F::Calc::from_f64(core::f64::consts::SQRT_2 / s),
             c: F::Calc::from_f64(-s.ln_() - LN_SQRT_2PI),
         }
     }
@@ -112,6 +114,9 @@ pub struct NormalKernel<F: Float> {
     /// |μ|·√½/σ <= 1: then `w = fma(x, √½/σ, −μ√½/σ)` is exact to ε(|w| + 1), one op
     /// instead of a subtract and a multiply.
     w_fused: bool,
+    /// `−μ/2` and `2·√½/σ`: the unfused `w` as `(x/2 − μ/2)·(2·√½/σ)`.
+    neg_half_mu: F::Calc,
+    w_scale2: F::Calc,
     c: F::Calc,
 }
 
@@ -161,8 +166,8 @@ impl<F: Float> NormalKernel<F> {
         } else {
             // (x/2 − μ/2)·(2·√½/σ): the halves cannot overflow where x − μ would, and
             // fma(x, ½, −μ/2) rounds once, so it is exactly (x − μ)/2 otherwise.
-            x.mul_add(V::splat(0.5), V::splat(-0.5 * self.mu.to_f64()))
-                * V::splat(2.0 * self.w_scale.to_f64())
+            x.mul_add(V::splat(0.5), V::splat(self.neg_half_mu.to_f64()))
+                * V::splat(self.w_scale2.to_f64())
         }
     }
 }
