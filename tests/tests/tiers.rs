@@ -78,3 +78,39 @@ fn forcing_a_tier_is_visible_and_unavailable_tiers_are_refused() {
     }
     assert_eq!(simd::current(), before);
 }
+
+/// The normal `sum` accumulates `Σ(x − μ)²` and scales once; where `(x − μ)²`
+/// overflows but the log-density does not (σ large), or a lane is NaN, every tier must
+/// still give the sum of the scalar log-densities (the batch is summed again in the
+/// `c − w²` form).
+#[test]
+fn normal_sum_survives_an_overflowing_centred_square() {
+    let d = Dist::<f64>::from_name("normal", &[3.0, 1e90]).unwrap();
+    let k = d.kernel();
+    let cases: [Vec<f64>; 3] = [
+        vec![1e200; 67],
+        (0..67)
+            .map(|i| if i == 40 { -1e240 } else { i as f64 })
+            .collect(),
+        (0..67)
+            .map(|i| if i == 9 { f64::NAN } else { i as f64 })
+            .collect(),
+    ];
+    for xs in &cases {
+        let want: f64 = xs.iter().map(|&x| d.ln_pdf(x)).sum();
+        for tier in expfam_kernels::simd::TIERS {
+            if !tier.is_available() {
+                continue;
+            }
+            let got = k.sum_at(tier, xs);
+            if want.is_nan() {
+                assert!(got.is_nan(), "{tier}: {got:e}, want NaN");
+            } else {
+                assert!(
+                    (got - want).abs() <= 1e-13 * want.abs().max(1.0),
+                    "{tier}: {got:e}, want {want:e}"
+                );
+            }
+        }
+    }
+}

@@ -122,6 +122,16 @@ pub trait VectorKernel<F: Float>: crate::Kernel<F> {
         (acc + v, m)
     }
 
+    /// False when `total`, accumulated by [`accumulate_v`](VectorKernel::accumulate_v),
+    /// may have overflowed where the sum of the log-densities does not (a kernel whose
+    /// accumulated form is not the log-density itself): the driver then sums the batch
+    /// again from [`eval_v`](VectorKernel::eval_v).
+    #[inline(always)]
+    fn accumulated_ok(&self, total: f64) -> bool {
+        let _ = total;
+        true
+    }
+
     /// Completes a vector sum of `points` points accumulated by `accumulate_v`.
     #[inline(always)]
     fn finish_sum(&self, total: f64, points: usize) -> f64 {
@@ -260,7 +270,6 @@ pub fn map<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F], out: &mut [
 /// `Σ k(xs[i])` with four vector accumulators (in `f64` for every `F`), no stores.
 #[inline(always)]
 pub fn sum<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F]) -> F {
-    let n = xs.len();
     if !k.vectorizable() {
         let mut acc = 0.0f64;
         for &x in xs {
@@ -268,7 +277,32 @@ pub fn sum<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F]) -> F {
         }
         return F::from_f64(acc);
     }
+    let (total, points, tail) = sum_pass::<V, F, K, true>(k, xs);
+    if k.accumulated_ok(total) {
+        return F::from_f64(k.finish_sum(total, points) + tail);
+    }
+    let (total, _, tail) = sum_pass::<V, F, K, false>(k, xs);
+    F::from_f64(total + tail)
+}
+
+/// One pass of [`sum`]: the reduced vector accumulators, the number of points they
+/// hold and the scalar sum of the rest. `ACCUMULATE` selects
+/// [`VectorKernel::accumulate_v`] (else `acc + eval_v`).
+#[inline(always)]
+fn sum_pass<V: Vector, F: Float, K: VectorKernel<F>, const ACCUMULATE: bool>(
+    k: &K,
+    xs: &[F],
+) -> (f64, usize, f64) {
+    let n = xs.len();
     let l = V::LANES;
+    let step = |x: V, acc: V| {
+        if ACCUMULATE {
+            k.accumulate_v(x, acc)
+        } else {
+            let (v, m) = k.eval_v(x);
+            (acc + v, m)
+        }
+    };
     let mut acc = [V::splat(0.0); 4];
     let mut vector_points = 0usize;
     let mut tail = 0.0f64;
@@ -277,10 +311,10 @@ pub fn sum<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F]) -> F {
         // SAFETY: i + 4·LANES <= n.
         let x = unsafe { load4::<V, F>(xs, i) };
         let r = [
-            k.accumulate_v(x[0], acc[0]),
-            k.accumulate_v(x[1], acc[1]),
-            k.accumulate_v(x[2], acc[2]),
-            k.accumulate_v(x[3], acc[3]),
+            step(x[0], acc[0]),
+            step(x[1], acc[1]),
+            step(x[2], acc[2]),
+            step(x[3], acc[3]),
         ];
         let special = V::or(V::or(r[0].1, r[1].1), V::or(r[2].1, r[3].1));
         if V::any(special) {
@@ -297,7 +331,7 @@ pub fn sum<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F]) -> F {
         tail += k.eval(x).to_f64();
     }
     let total = ((acc[0] + acc[1]) + (acc[2] + acc[3])).reduce_add();
-    F::from_f64(k.finish_sum(total, vector_points) + tail)
+    (total, vector_points, tail)
 }
 
 /// `2^52 + 1023`: adding it to an integer-valued `n ∈ [−1023, 1024]` leaves `n + 1023` in
