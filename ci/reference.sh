@@ -17,7 +17,9 @@ regen() {
         python3 tests/scripts/gen_math_tables.py >"$out/tables.rs" &&
         cmp kernels/src/math/tables.rs "$out/tables.rs" &&
         python3 tests/scripts/gen_vector_math.py --out "$out/math" &&
-        for f in ln exp ln_1p; do cmp "tests/data/math/$f.bin" "$out/math/$f.bin" || return 1; done &&
+        for f in ln exp ln_1p lgamma; do cmp "tests/data/math/$f.bin" "$out/math/$f.bin" || return 1; done &&
+        python3 tests/scripts/fit_lgamma.py >"$out/lgamma_table.rs" &&
+        cmp kernels/src/math/vector/lgamma_table.rs "$out/lgamma_table.rs" &&
         python3 tests/scripts/fit_ln_poly.py 6 | tail -n +2 >"$out/ln_coeffs.txt" &&
         while read -r c; do grep -q "^    $c,$" kernels/src/math/vector/ln.rs || { echo "ln coefficient $c not in ln.rs"; return 1; }; done <"$out/ln_coeffs.txt"
 }

@@ -519,14 +519,8 @@ impl Expr {
                         vm::ln_1p_core(a)
                     }
                     Un::Lgamma => {
-                        // lgamma_pos covers (0, 2^52); its ln of the shifted product
-                        // needs that product normal.
-                        let inside = T::and(
-                            T::lt(T::splat(1e-290), a),
-                            T::lt(a, T::splat(4_503_599_627_370_496.0)),
-                        );
-                        flag(special, T::not(inside));
-                        vm::lgamma_pos(a)
+                        flag(special, vm::lgamma_special(a));
+                        vm::lgamma_core(a)
                     }
                     Un::Sqrt => a.sqrt(),
                     Un::Abs => a.abs(),

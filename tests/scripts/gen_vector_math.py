@@ -14,7 +14,7 @@ import random
 import struct
 import sys
 
-from mpmath import mp, mpf, log, exp, log1p
+from mpmath import mp, mpf, log, exp, log1p, loggamma
 
 mp.dps = 40
 
@@ -78,6 +78,27 @@ def ln_1p_points():
     return [p for p in pts if p > -1.0], log1p
 
 
+def lgamma_points():
+    rng = random.Random(4)
+    pts = [2.2250738585072014e-308, 1e-300, 1e-20, 0.5, 1.0, 2.0, 3.0, 8.0, 1e300, 1e15, 4.5e15]
+    for z in (1.0, 2.0):  # the zeros, from both sides
+        pts += neighbours(z, 200)
+        for k in range(1, 16):
+            pts += [z + 10.0**-k, z - 10.0**-k, z + 3 * 10.0**-k, z - 3 * 10.0**-k]
+    for i in range(4, 65):  # the table's interval edges and the range boundaries
+        pts += neighbours(i / 8, 2)
+    while len(pts) < 30_000:  # random bits over the domain
+        b = rng.randrange(0x0010000000000000, 0x7E37E43C8800759C)  # up to 1e300
+        pts.append(b2f(b))
+    for i in range(1, 50_000):  # evenly spaced over (0, 10)
+        pts.append(10.0 * i / 50_000)
+    while len(pts) < 95_000:
+        pts.append(rng.uniform(0.4, 3.1))
+    while len(pts) < 105_000:  # log-uniform over the domain
+        pts.append(math.exp(rng.uniform(-700, 690)))
+    return [p for p in pts if 2.2250738585072014e-308 <= p <= 1e300], loggamma
+
+
 def write(path, pts, f):
     with open(path, "wb") as out:
         for x in pts:
@@ -94,7 +115,12 @@ def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--out":
         out = sys.argv[2]
     os.makedirs(out, exist_ok=True)
-    for name, gen in (("ln", ln_points), ("exp", exp_points), ("ln_1p", ln_1p_points)):
+    for name, gen in (
+        ("ln", ln_points),
+        ("exp", exp_points),
+        ("ln_1p", ln_1p_points),
+        ("lgamma", lgamma_points),
+    ):
         pts, f = gen()
         write(os.path.join(out, name + ".bin"), pts, f)
 

@@ -1,5 +1,6 @@
 //! The vector math against mpmath at every tier this CPU has: ln and exp <= 1 ulp,
-//! ln_1p <= 2 ulp on >= 100 000 points each (tests/data/math, from
+//! ln_1p <= 2 ulp, lgamma <= 3 ulp (its zeros at 1 and 2 included) on >= 100 000
+//! points each (tests/data/math, from
 //! tests/scripts/gen_vector_math.py); special inputs equal libm's result exactly.
 
 use expfam_kernels::arch::generic::Vector;
@@ -61,22 +62,32 @@ fn worst(name: &str, got: &[f64], data: &[(f64, f64, f64)]) -> (f64, f64) {
 /// Runs the three functions at one tier and checks the bounds.
 fn check_tier<V: Vector>(tier: &str, run: &dyn Fn(&mut dyn FnMut())) {
     let (ln_d, exp_d, l1p_d) = (load("ln"), load("exp"), load("ln_1p"));
+    let lg_d = load("lgamma");
     assert!(ln_d.len() >= 100_000 && exp_d.len() >= 100_000 && l1p_d.len() >= 100_000);
+    assert!(lg_d.len() >= 100_000);
     let xs = |d: &[(f64, f64, f64)]| d.iter().map(|r| r.0).collect::<Vec<_>>();
-    let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut a, mut b, mut c, mut g) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     run(&mut || {
         a = apply::<V>(vector::ln_core, &xs(&ln_d));
         b = apply::<V>(vector::exp_core, &xs(&exp_d));
         c = apply::<V>(vector::ln_1p_core, &xs(&l1p_d));
+        g = apply::<V>(vector::lgamma_core, &xs(&lg_d));
     });
-    let (wl, wb, wc) = (
+    let (wl, wb, wc, wg) = (
         worst("ln", &a, &ln_d),
         worst("exp", &b, &exp_d),
         worst("ln_1p", &c, &l1p_d),
+        worst("lgamma", &g, &lg_d),
     );
     println!(
-        "{tier:<9} ln {:.3} ulp (x={:e})  exp {:.3} ulp (x={:e})  ln_1p {:.3} ulp (x={:e})",
-        wl.0, wl.1, wb.0, wb.1, wc.0, wc.1
+        "{tier:<9} ln {:.3} ulp (x={:e})  exp {:.3} ulp (x={:e})  ln_1p {:.3} ulp (x={:e})  lgamma {:.3} ulp (x={:e})",
+        wl.0, wl.1, wb.0, wb.1, wc.0, wc.1, wg.0, wg.1
+    );
+    assert!(
+        wg.0 <= 3.0,
+        "{tier}: lgamma error {} ulp at {:e}",
+        wg.0,
+        wg.1
     );
     assert!(wl.0 <= 1.0, "{tier}: ln error {} ulp at {:e}", wl.0, wl.1);
     assert!(wb.0 <= 1.0, "{tier}: exp error {} ulp at {:e}", wb.0, wb.1);
@@ -104,8 +115,9 @@ fn check_tier<V: Vector>(tier: &str, run: &dyn Fn(&mut dyn FnMut())) {
         -1.0000000000000002,
         f64::MAX,
     ];
-    let (mut sa, mut sb, mut sc) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut sa, mut sb, mut sc, mut sg) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     run(&mut || {
+        sg = apply::<V>(vector::lgamma, &specials);
         sa = apply::<V>(vector::ln, &specials);
         sb = apply::<V>(vector::exp, &specials);
         sc = apply::<V>(vector::ln_1p, &specials);
@@ -114,6 +126,12 @@ fn check_tier<V: Vector>(tier: &str, run: &dyn Fn(&mut dyn FnMut())) {
     for (i, &x) in specials.iter().enumerate() {
         // A vector with a special lane goes wholly to libm; one without matches the bound above.
         let (l, e, p) = (libm::log(x), libm::exp(x), libm::log1p(x));
+        let lg = libm::lgamma(x);
+        assert!(
+            same(sg[i], lg) || ulp_error(sg[i], lg, 0.0) <= 3.0,
+            "{tier}: lgamma({x:e}) = {}",
+            sg[i]
+        );
         assert!(
             same(sa[i], l) || ulp_error(sa[i], l, 0.0) <= 1.0,
             "{tier}: ln({x:e}) = {}",

@@ -73,3 +73,33 @@ pub fn ln<V: Vector>(x: V) -> V {
     }
     ln_core(x)
 }
+
+/// `ln x` as an unevaluated sum `hi + lo` for lanes with
+/// `x ∈ [f64::MIN_POSITIVE, f64::MAX]` (other lanes unspecified): the terms of
+/// [`ln_core`] added with exact two-sums, so `hi + lo` is within about 2^-55 of
+/// `|ln x|` (the rounding of `f²/2` and of the polynomial term). For callers that scale
+/// `ln x` by a large factor or cancel it against a nearly equal term, such as Stirling's
+/// formula in [`lgamma`](super::lgamma).
+#[inline(always)]
+pub fn ln_core_dw<V: Vector>(x: V) -> (V, V) {
+    let (k, m) = x.split_sqrt2();
+    let f = m - V::splat(1.0);
+    let hfsq = V::splat(0.5) * f * f;
+    let s = f / (V::splat(2.0) + f);
+    let z = s * s;
+    let mut r = V::splat(H[6]);
+    for &c in H[..6].iter().rev() {
+        r = r.mul_add(z, V::splat(c));
+    }
+    let r = r * z;
+    // ln x = k·ln2_hi + f + c, with |c| <= f²/2·1.2 < |f| and k·ln2_hi exact.
+    let c = s.mul_add(hfsq + r, k * V::splat(LN2_LO)) - hfsq;
+    let a = k * V::splat(LN2_HI);
+    // |a| >= ln 2 > |f| or a = 0: Fast2Sum is exact.
+    let h0 = a + f;
+    let e0 = f - (h0 - a);
+    // |h0| >= 0.27 > |c| when k != 0 (|f| <= 0.415); |h0| = |f| > |c| when k = 0.
+    let hi = h0 + c;
+    let e1 = c - (hi - h0);
+    (hi, e0 + e1)
+}
