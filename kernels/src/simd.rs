@@ -2,7 +2,7 @@
 //!
 //! With the `std` feature the tier is detected at run time on first use, unless the
 //! environment variable `EXPFAM_TIER` (`scalar`, `sse2`, `avx2`, `avx512`, `neon`,
-//! `portable`) names one. Without `std` it is chosen from the compile-time target
+//! `portable`, `simd128`) names one. Without `std` it is chosen from the compile-time target
 //! features. [`force`] overrides both, e.g. so tests can run every tier on one machine.
 //!
 //! ```
@@ -31,20 +31,24 @@ pub enum Tier {
     Avx2,
     /// x86_64 AVX-512F/DQ: eight f64 lanes.
     Avx512,
-    /// aarch64 NEON (through the portable path: NEON is the aarch64 baseline).
+    /// aarch64 NEON: two f64 lanes with fused multiply-add (`core::arch::aarch64`).
     Neon,
     /// `wide`, with the instructions fixed at compile time.
     Portable,
+    /// wasm32 SIMD (`+simd128`, fixed at compile time): two f64 lanes
+    /// (`core::arch::wasm32`).
+    Simd128,
 }
 
 /// Every tier, in the order `EXPFAM_TIER` documents them.
-pub const TIERS: [Tier; 6] = [
+pub const TIERS: [Tier; 7] = [
     Tier::Scalar,
     Tier::Sse2,
     Tier::Avx2,
     Tier::Avx512,
     Tier::Neon,
     Tier::Portable,
+    Tier::Simd128,
 ];
 
 impl Tier {
@@ -57,6 +61,7 @@ impl Tier {
             Tier::Avx512 => "avx512",
             Tier::Neon => "neon",
             Tier::Portable => "portable",
+            Tier::Simd128 => "simd128",
         }
     }
 
@@ -83,8 +88,10 @@ impl Tier {
             Tier::Avx2 => crate::arch::x86_64::Avx2Fma::is_available(),
             #[cfg(target_arch = "x86_64")]
             Tier::Avx512 => crate::arch::x86_64::Avx512::is_available(),
-            #[cfg(target_arch = "aarch64")]
+            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
             Tier::Neon => true,
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            Tier::Simd128 => true,
             _ => false,
         }
     }
@@ -133,8 +140,8 @@ pub fn detected() -> Tier {
         Tier::Sse2
     } else if Tier::Neon.is_available() {
         Tier::Neon
-    } else if cfg!(target_feature = "simd128") {
-        Tier::Portable
+    } else if Tier::Simd128.is_available() {
+        Tier::Simd128
     } else {
         Tier::Scalar
     }
@@ -213,11 +220,17 @@ pub fn map_at<F: Float, K: VectorKernel<F>>(
         Tier::Sse2 => crate::arch::x86_64::Sse2::new()
             .expect("x86_64 baseline")
             .map(k, xs, out),
-        Tier::Portable | Tier::Neon if tier.is_available() => {
-            crate::arch::portable::Portable::new()
-                .expect("always")
-                .map(k, xs, out)
-        }
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+        Tier::Neon => crate::arch::aarch64::Neon::new()
+            .expect("aarch64 baseline")
+            .map(k, xs, out),
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        Tier::Simd128 => crate::arch::wasm32::Simd128::new()
+            .expect("enabled at compile time")
+            .map(k, xs, out),
+        Tier::Portable if tier.is_available() => crate::arch::portable::Portable::new()
+            .expect("always")
+            .map(k, xs, out),
         _ => k.map_scalar(xs, out)?,
     }
     Ok(())
@@ -243,11 +256,17 @@ pub fn sum_at<F: Float, K: VectorKernel<F>>(tier: Tier, k: &K, xs: &[F]) -> F {
         Tier::Sse2 => crate::arch::x86_64::Sse2::new()
             .expect("x86_64 baseline")
             .sum(k, xs),
-        Tier::Portable | Tier::Neon if tier.is_available() => {
-            crate::arch::portable::Portable::new()
-                .expect("always")
-                .sum(k, xs)
-        }
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+        Tier::Neon => crate::arch::aarch64::Neon::new()
+            .expect("aarch64 baseline")
+            .sum(k, xs),
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        Tier::Simd128 => crate::arch::wasm32::Simd128::new()
+            .expect("enabled at compile time")
+            .sum(k, xs),
+        Tier::Portable if tier.is_available() => crate::arch::portable::Portable::new()
+            .expect("always")
+            .sum(k, xs),
         _ => k.sum_scalar(xs),
     }
 }

@@ -45,7 +45,7 @@ fn check<F: Float>(tier: Tier, family: &str, rows: &[Row], bound: f64) {
 
 #[rstest]
 fn every_tier_matches_the_reference(
-    #[values("scalar", "sse2", "avx2", "avx512", "neon", "portable")] tier: &str,
+    #[values("scalar", "sse2", "avx2", "avx512", "neon", "portable", "simd128")] tier: &str,
 ) {
     let tier = Tier::from_name(tier).unwrap();
     if !tier.is_available() {

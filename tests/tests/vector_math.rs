@@ -186,3 +186,17 @@ fn avx512_tier() {
     };
     check_tier::<expfam_kernels::arch::x86_64::avx512::F64x8>("avx512", &|f| t.run(f));
 }
+
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+#[test]
+fn neon_tier() {
+    let t = expfam_kernels::arch::aarch64::Neon::new().expect("aarch64 baseline");
+    check_tier::<expfam_kernels::arch::aarch64::neon::F64x2>("neon", &|f| t.run(f));
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[test]
+fn simd128_tier() {
+    let t = expfam_kernels::arch::wasm32::Simd128::new().expect("built with +simd128");
+    check_tier::<expfam_kernels::arch::wasm32::simd128::F64x2>("simd128", &|f| t.run(f));
+}
