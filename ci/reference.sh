@@ -17,7 +17,7 @@ regen() {
         python3 tests/scripts/gen_math_tables.py >"$out/tables.rs" &&
         cmp kernels/src/math/tables.rs "$out/tables.rs" &&
         python3 tests/scripts/gen_vector_math.py --out "$out/math" &&
-        for f in ln exp ln_1p lgamma; do cmp "tests/data/math/$f.bin" "$out/math/$f.bin" || return 1; done &&
+        for f in ln exp ln_1p lgamma ln_f32 exp_f32 ln_1p_f32 lgamma_f32; do cmp "tests/data/math/$f.bin" "$out/math/$f.bin" || return 1; done &&
         python3 tests/scripts/fit_lgamma.py >"$out/lgamma_table.rs" &&
         cmp kernels/src/math/vector/lgamma_table.rs "$out/lgamma_table.rs" &&
         python3 tests/scripts/fit_ln_poly.py 6 | tail -n +2 >"$out/ln_coeffs.txt" &&

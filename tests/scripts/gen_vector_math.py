@@ -7,6 +7,8 @@ For each function a little-endian binary file of f64 triples (x, hi, lo): hi is 
 exact f(x) rounded to nearest, lo the exact remainder f(x) - hi rounded, so errors can be
 measured to a small fraction of an ulp. Points: edge cases, evenly spaced grids and
 seeded random inputs (Python's random with fixed seeds), at least 100 000 per function.
+The `*_f32.bin` files hold the same points rounded to f32 (inputs and results normal
+f32 values), for the f32 instances.
 """
 import math
 import os
@@ -99,6 +101,47 @@ def lgamma_points():
     return [p for p in pts if 2.2250738585072014e-308 <= p <= 1e300], loggamma
 
 
+def to_f32(x):
+    return struct.unpack("<f", struct.pack("<f", x))[0]
+
+
+# The f32 instances (f32 lanes widened to f64, computed, rounded once to f32): the same
+# points rounded to f32, kept where the input and the result are normal f32 values.
+F32_DOMAIN = {
+    "ln": (1.1754943508222875e-38, 3.4028234663852886e38),
+    "exp": (-87.33654, 88.72283),
+    "ln_1p": (-0.99999994, 3.4028234663852886e38),
+    "lgamma": (1.1754943508222875e-38, 1e36),
+}
+
+
+def f32_from_bits(b):
+    return struct.unpack("<f", struct.pack("<I", b))[0]
+
+
+def f32_points(name, gen, seed):
+    """The f64 points rounded to f32, then random f32 bit patterns in the domain (half
+    of them in [-1, 4], where the results are smallest) up to 105 000."""
+    pts, f = gen()
+    lo, hi = F32_DOMAIN[name]
+    out = []
+    for p in pts:
+        if abs(p) < 1.1754943508222875e-38 or abs(p) > 3.4028234663852886e38:
+            continue
+        q = to_f32(p)
+        if lo <= q <= hi:
+            out.append(q)
+    rng = random.Random(seed)
+    while len(out) < 105_000:
+        if rng.random() < 0.5:
+            q = to_f32(rng.uniform(-1.0, 4.0))
+        else:
+            q = f32_from_bits(rng.randrange(0x00800000, 0x7F800000)) * rng.choice([-1, 1])
+        if lo <= q <= hi and abs(q) >= 1.1754943508222875e-38:
+            out.append(q)
+    return out, f
+
+
 def write(path, pts, f):
     with open(path, "wb") as out:
         for x in pts:
@@ -115,14 +158,18 @@ def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--out":
         out = sys.argv[2]
     os.makedirs(out, exist_ok=True)
-    for name, gen in (
+    gens = (
         ("ln", ln_points),
         ("exp", exp_points),
         ("ln_1p", ln_1p_points),
         ("lgamma", lgamma_points),
-    ):
+    )
+    for name, gen in gens:
         pts, f = gen()
         write(os.path.join(out, name + ".bin"), pts, f)
+    for i, (name, gen) in enumerate(gens):
+        pts, f = f32_points(name, gen, 10 + i)
+        write(os.path.join(out, name + "_f32.bin"), pts, f)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 //! The vector math against mpmath at every tier this CPU has: ln and exp <= 1 ulp,
 //! ln_1p <= 2 ulp, lgamma <= 3 ulp (its zeros at 1 and 2 included) on >= 100 000
-//! points each (tests/data/math, from
+//! points each; their f32 instances (f32 lanes computed in f64, rounded once) within
+//! half an f32 ulp (plus 2^-26) on >= 100 000 f32 points each (tests/data/math, from
 //! tests/scripts/gen_vector_math.py); special inputs equal libm's result exactly.
 
 use expfam_kernels::arch::generic::Vector;
@@ -47,6 +48,71 @@ fn apply<V: Vector>(f: impl Fn(V) -> V, xs: &[f64]) -> Vec<f64> {
     out
 }
 
+/// Error in f32 ulps of the exact value `hi + lo` (normal f32 results).
+fn ulp_error_f32(got: f32, hi: f64, lo: f64) -> f64 {
+    let e = (hi.abs() as f32).to_bits() >> 23;
+    let ulp = f64::from(f32::from_bits((e.max(24) - 23) << 23));
+    ((f64::from(got) - hi) - lo).abs() / ulp
+}
+
+/// Applies `f` to f32 inputs the way the f32 batches do: f32 lanes widened to f64,
+/// computed, rounded once to f32 (the tail padded with 1.0).
+fn apply_f32<V: Vector>(f: impl Fn(V) -> V, xs: &[f64]) -> Vec<f32> {
+    let l = V::LANES;
+    let xs: Vec<f32> = xs.iter().map(|&x| x as f32).collect();
+    let mut out = vec![0.0f32; xs.len()];
+    let mut buf = vec![1.0f32; l];
+    let mut res = vec![0.0f32; l];
+    for (i, ch) in xs.chunks(l).enumerate() {
+        buf.fill(1.0);
+        buf[..ch.len()].copy_from_slice(ch);
+        // SAFETY: buf and res hold exactly LANES f32.
+        unsafe { f(V::load_f32(buf.as_ptr())).store_f32(res.as_mut_ptr()) };
+        out[i * l..i * l + ch.len()].copy_from_slice(&res[..ch.len()]);
+    }
+    out
+}
+
+/// The f32 instances of the four functions: worst error in f32 ulps against mpmath, on
+/// >= 100 000 f32 points each (tests/data/math/*_f32.bin).
+fn check_tier_f32<V: Vector>(tier: &str, run: &dyn Fn(&mut dyn FnMut())) {
+    type Core<V> = fn(V) -> V;
+    let fs: [(&str, Core<V>); 4] = [
+        ("ln", vector::ln_core),
+        ("exp", vector::exp_core),
+        ("ln_1p", vector::ln_1p_core),
+        ("lgamma", vector::lgamma_core),
+    ];
+    let mut line = format!("{tier:<9} f32:");
+    for (name, f) in fs {
+        let d = load(&format!("{name}_f32"));
+        assert!(d.len() >= 100_000);
+        let xs: Vec<f64> = d.iter().map(|r| r.0).collect();
+        let mut got = Vec::new();
+        run(&mut || got = apply_f32::<V>(f, &xs));
+        let mut w = (0.0f64, 0.0f64);
+        for (&g, &(x, hi, lo)) in got.iter().zip(&d) {
+            let e = ulp_error_f32(g, hi, lo);
+            assert!(
+                !e.is_nan(),
+                "{tier} f32 {name}({x:e}) = {g:e}, exact {hi:e}"
+            );
+            if e > w.0 {
+                w = (e, x);
+            }
+        }
+        line += &format!("  {name} {:.6} ulp (x={:e})", w.0, w.1);
+        // One rounding of a result within a few f64 ulps: half an f32 ulp, plus 2^-26.
+        assert!(
+            w.0 <= 0.5 + 1.5e-8,
+            "{tier}: f32 {name} error {} ulp at {:e}",
+            w.0,
+            w.1
+        );
+    }
+    println!("{line}");
+}
+
 fn worst(name: &str, got: &[f64], data: &[(f64, f64, f64)]) -> (f64, f64) {
     let mut w = (0.0, 0.0);
     for (g, &(x, hi, lo)) in got.iter().zip(data) {
@@ -61,6 +127,7 @@ fn worst(name: &str, got: &[f64], data: &[(f64, f64, f64)]) -> (f64, f64) {
 
 /// Runs the three functions at one tier and checks the bounds.
 fn check_tier<V: Vector>(tier: &str, run: &dyn Fn(&mut dyn FnMut())) {
+    check_tier_f32::<V>(tier, run);
     let (ln_d, exp_d, l1p_d) = (load("ln"), load("exp"), load("ln_1p"));
     let lg_d = load("lgamma");
     assert!(ln_d.len() >= 100_000 && exp_d.len() >= 100_000 && l1p_d.len() >= 100_000);
