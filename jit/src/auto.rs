@@ -5,7 +5,7 @@ use crate::{CompiledKernel, Jit};
 use expfam_kernels::simd::{self, Tier};
 use expfam_kernels::{Dist, DistKernel, Float, Kernel, LengthMismatch};
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -35,15 +35,41 @@ const SMALL: usize = 8;
 /// Elements evaluated in batches before the evaluator counts as hot and measures JIT
 /// code against the AOT tier.
 const HOT: u64 = 1 << 18;
+/// Batch points after a measurement that favoured the JIT before the second one.
+const RECHECK: u64 = 4 * HOT;
 /// Batches shorter than this never trigger the measurement (too short to time).
 const MIN_MEASURE: usize = 256;
-/// Points timed per candidate at the decision.
+/// Points of the caller's batch timed at the decision.
 const SAMPLE: usize = 4096;
+/// Points evaluated per timing (the sample, repeated).
+const TIMED: usize = 16_384;
+/// Interleaved timing rounds per side at the decision.
+const ROUNDS: usize = 9;
 
 /// The choice for one operation, made once when hot.
 enum Choice<F> {
     Aot,
     Jit(Arc<CompiledKernel<F>>),
+}
+
+/// The state of one operation (`map` or `sum`) of an [`Evaluator`].
+struct Op<F> {
+    /// The choice, once settled.
+    choice: OnceLock<Choice<F>>,
+    /// The count of batch points at which to measure next.
+    due: AtomicU64,
+    /// Measurements so far that favoured the JIT.
+    jit_votes: AtomicU8,
+}
+
+impl<F> Op<F> {
+    fn new() -> Self {
+        Op {
+            choice: OnceLock::new(),
+            due: AtomicU64::new(HOT),
+            jit_votes: AtomicU8::new(0),
+        }
+    }
 }
 
 /// An evaluator that picks its backend per call size and, once hot, between the AOT
@@ -68,8 +94,8 @@ pub struct Evaluator<F: Float> {
     dist: Dist<F>,
     tier: Tier,
     seen: AtomicU64,
-    map: OnceLock<Choice<F>>,
-    sum: OnceLock<Choice<F>>,
+    map: Op<F>,
+    sum: Op<F>,
     compiled: OnceLock<Option<Arc<CompiledKernel<F>>>>,
 }
 
@@ -90,8 +116,8 @@ impl<F: Float> Evaluator<F> {
             dist,
             tier: simd::current(),
             seen: AtomicU64::new(0),
-            map: OnceLock::new(),
-            sum: OnceLock::new(),
+            map: Op::new(),
+            sum: Op::new(),
             compiled: OnceLock::new(),
         }
     }
@@ -117,7 +143,7 @@ impl<F: Float> Evaluator<F> {
         if n < SMALL {
             return Backend::Closure;
         }
-        match self.map.get() {
+        match self.map.choice.get() {
             Some(Choice::Jit(_)) => Backend::Jit,
             _ => Backend::Simd(self.tier),
         }
@@ -125,7 +151,7 @@ impl<F: Float> Evaluator<F> {
 
     /// The backend a large `sum` uses now.
     pub fn sum_backend(&self) -> Backend {
-        match self.sum.get() {
+        match self.sum.choice.get() {
             Some(Choice::Jit(_)) => Backend::Jit,
             _ => Backend::Simd(self.tier),
         }
@@ -145,20 +171,26 @@ impl<F: Float> Evaluator<F> {
             }
             return Ok(());
         }
-        let choice = match self.map.get() {
+        let choice = match self.map.choice.get() {
             Some(c) => c,
-            None if self.hot(xs.len()) => self.map.get_or_init(|| {
-                self.decide(
-                    xs,
-                    |k, xs, out| {
-                        let _ = k.map(xs, out);
-                    },
-                    |xs, out| {
-                        let _ = self.kernel.map_at(self.tier, xs, out);
-                    },
-                )
-            }),
-            None => return self.kernel.map_at(self.tier, xs, out),
+            None => {
+                let settled = self.hot(&self.map, xs.len()).then(|| {
+                    self.settle(
+                        &self.map,
+                        xs,
+                        |k, xs, out| {
+                            let _ = k.map(xs, out);
+                        },
+                        |xs, out| {
+                            let _ = self.kernel.map_at(self.tier, xs, out);
+                        },
+                    )
+                });
+                match settled.flatten() {
+                    Some(c) => c,
+                    None => return self.kernel.map_at(self.tier, xs, out),
+                }
+            }
         };
         match choice {
             Choice::Jit(k) => k.map(xs, out),
@@ -171,17 +203,23 @@ impl<F: Float> Evaluator<F> {
         if xs.len() < SMALL {
             return self.kernel.sum_scalar(xs);
         }
-        let choice = match self.sum.get() {
+        let choice = match self.sum.choice.get() {
             Some(c) => c,
-            None if self.hot(xs.len()) => self.sum.get_or_init(|| {
+            None => {
                 let sink = |v: F, out: &mut [F]| out[0] = v;
-                self.decide(
-                    xs,
-                    |k, xs, out| sink(k.sum(xs), out),
-                    |xs, out| sink(self.kernel.sum_at(self.tier, xs), out),
-                )
-            }),
-            None => return self.kernel.sum_at(self.tier, xs),
+                let settled = self.hot(&self.sum, xs.len()).then(|| {
+                    self.settle(
+                        &self.sum,
+                        xs,
+                        |k, xs, out| sink(k.sum(xs), out),
+                        |xs, out| sink(self.kernel.sum_at(self.tier, xs), out),
+                    )
+                });
+                match settled.flatten() {
+                    Some(c) => c,
+                    None => return self.kernel.sum_at(self.tier, xs),
+                }
+            }
         };
         match choice {
             Choice::Jit(k) => k.sum(xs),
@@ -189,15 +227,40 @@ impl<F: Float> Evaluator<F> {
         }
     }
 
-    /// Counts `n` batch points; true when the evaluator is hot and the batch long
-    /// enough to measure on.
-    fn hot(&self, n: usize) -> bool {
-        let before = self.seen.fetch_add(n as u64, Ordering::Relaxed);
-        before + n as u64 >= HOT && n >= MIN_MEASURE
+    /// Counts `n` batch points; true when `op` is due for a measurement and the batch
+    /// is long enough to measure on.
+    fn hot(&self, op: &Op<F>, n: usize) -> bool {
+        let seen = self.seen.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        seen >= op.due.load(Ordering::Relaxed) && n >= MIN_MEASURE
+    }
+
+    /// Measures, and settles `op` on the AOT tier at once, or on JIT code when a second
+    /// measurement, [`RECHECK`] points later, agrees: a choice is permanent, so one burst
+    /// of noise on this shared machine must not be able to make it. `None` while the
+    /// second measurement is pending.
+    fn settle<'a>(
+        &'a self,
+        op: &'a Op<F>,
+        xs: &[F],
+        jit: impl Fn(&CompiledKernel<F>, &[F], &mut [F]),
+        aot: impl Fn(&[F], &mut [F]),
+    ) -> Option<&'a Choice<F>> {
+        match self.decide(xs, jit, aot) {
+            Choice::Aot => Some(op.choice.get_or_init(|| Choice::Aot)),
+            Choice::Jit(k) => {
+                if op.jit_votes.fetch_add(1, Ordering::Relaxed) >= 1 {
+                    Some(op.choice.get_or_init(|| Choice::Jit(k)))
+                } else {
+                    let seen = self.seen.load(Ordering::Relaxed);
+                    op.due.store(seen + RECHECK, Ordering::Relaxed);
+                    None
+                }
+            }
+        }
     }
 
     /// Compiles (once) and times JIT against AOT on a sample of the caller's data;
-    /// keeps the JIT only if it is at least 5% faster.
+    /// favours the JIT only if it is at least 5% faster.
     fn decide(
         &self,
         xs: &[F],
@@ -214,20 +277,22 @@ impl<F: Float> Evaluator<F> {
             return Choice::Aot;
         };
         let sample = &xs[..xs.len().min(SAMPLE)];
-        let time = |f: &dyn Fn(&mut [F])| {
-            let mut best = f64::INFINITY;
-            let mut out = vec![F::ZERO; sample.len()];
-            for _ in 0..5 {
-                let t = Instant::now();
+        // Each timing covers about TIMED points (the sample repeated), so that a short
+        // sample is not at the mercy of the timer's resolution.
+        let reps = TIMED.div_ceil(sample.len()).max(1);
+        let mut out = vec![F::ZERO; sample.len()];
+        let mut time = |f: &dyn Fn(&mut [F])| {
+            let t = Instant::now();
+            for _ in 0..reps {
                 f(&mut out);
-                best = best.min(t.elapsed().as_secs_f64());
             }
-            best
+            t.elapsed().as_secs_f64()
         };
         let mut t_jit = f64::INFINITY;
         let mut t_aot = f64::INFINITY;
-        // Interleaved rounds, so a burst of noise hits both.
-        for _ in 0..3 {
+        // Many short interleaved rounds, the best of each side: for a wrong choice, a
+        // burst of noise would have to hit every round of one side and none of the other.
+        for _ in 0..ROUNDS {
             t_aot = t_aot.min(time(&|o| aot(sample, o)));
             t_jit = t_jit.min(time(&|o| jit(k, sample, o)));
         }
