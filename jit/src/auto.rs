@@ -158,6 +158,7 @@ impl<F: Float> Evaluator<F> {
     }
 
     /// `out[i] = ln p(xs[i])`.
+    #[inline]
     pub fn map(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
         if xs.len() != out.len() {
             return Err(LengthMismatch {
@@ -171,59 +172,64 @@ impl<F: Float> Evaluator<F> {
             }
             return Ok(());
         }
-        let choice = match self.map.choice.get() {
-            Some(c) => c,
-            None => {
-                let settled = self.hot(&self.map, xs.len()).then(|| {
-                    self.settle(
-                        &self.map,
-                        xs,
-                        |k, xs, out| {
-                            let _ = k.map(xs, out);
-                        },
-                        |xs, out| {
-                            let _ = self.kernel.map_at(self.tier, xs, out);
-                        },
-                    )
-                });
-                match settled.flatten() {
-                    Some(c) => c,
-                    None => return self.kernel.map_at(self.tier, xs, out),
-                }
-            }
-        };
-        match choice {
-            Choice::Jit(k) => k.map(xs, out),
-            Choice::Aot => self.kernel.map_at(self.tier, xs, out),
+        match self.map.choice.get() {
+            Some(Choice::Jit(k)) => k.map(xs, out),
+            Some(Choice::Aot) => self.kernel.map_at(self.tier, xs, out),
+            None => self.map_unsettled(xs, out),
+        }
+    }
+
+    /// `map` before its backend is settled: counts, and measures once hot.
+    #[cold]
+    #[inline(never)]
+    fn map_unsettled(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
+        let settled = self.hot(&self.map, xs.len()).then(|| {
+            self.settle(
+                &self.map,
+                xs,
+                |k, xs, out| {
+                    let _ = k.map(xs, out);
+                },
+                |xs, out| {
+                    let _ = self.kernel.map_at(self.tier, xs, out);
+                },
+            )
+        });
+        match settled.flatten() {
+            Some(Choice::Jit(k)) => k.map(xs, out),
+            _ => self.kernel.map_at(self.tier, xs, out),
         }
     }
 
     /// `Σ ln p(xs[i])`.
+    #[inline]
     pub fn sum(&self, xs: &[F]) -> F {
         if xs.len() < SMALL {
             return self.kernel.sum_scalar(xs);
         }
-        let choice = match self.sum.choice.get() {
-            Some(c) => c,
-            None => {
-                let sink = |v: F, out: &mut [F]| out[0] = v;
-                let settled = self.hot(&self.sum, xs.len()).then(|| {
-                    self.settle(
-                        &self.sum,
-                        xs,
-                        |k, xs, out| sink(k.sum(xs), out),
-                        |xs, out| sink(self.kernel.sum_at(self.tier, xs), out),
-                    )
-                });
-                match settled.flatten() {
-                    Some(c) => c,
-                    None => return self.kernel.sum_at(self.tier, xs),
-                }
-            }
-        };
-        match choice {
-            Choice::Jit(k) => k.sum(xs),
-            Choice::Aot => self.kernel.sum_at(self.tier, xs),
+        match self.sum.choice.get() {
+            Some(Choice::Jit(k)) => k.sum(xs),
+            Some(Choice::Aot) => self.kernel.sum_at(self.tier, xs),
+            None => self.sum_unsettled(xs),
+        }
+    }
+
+    /// `sum` before its backend is settled: counts, and measures once hot.
+    #[cold]
+    #[inline(never)]
+    fn sum_unsettled(&self, xs: &[F]) -> F {
+        let sink = |v: F, out: &mut [F]| out[0] = v;
+        let settled = self.hot(&self.sum, xs.len()).then(|| {
+            self.settle(
+                &self.sum,
+                xs,
+                |k, xs, out| sink(k.sum(xs), out),
+                |xs, out| sink(self.kernel.sum_at(self.tier, xs), out),
+            )
+        });
+        match settled.flatten() {
+            Some(Choice::Jit(k)) => k.sum(xs),
+            _ => self.kernel.sum_at(self.tier, xs),
         }
     }
 
