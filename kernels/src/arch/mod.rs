@@ -76,3 +76,40 @@ macro_rules! entry_points {
 }
 #[allow(unused_imports)]
 pub(crate) use entry_points;
+
+/// Defines the `map`/`sum`/`run` entry points of a tier whose features are fixed when the
+/// crate is compiled (portable, simd128): plain calls of the generic drivers.
+macro_rules! fixed_entry_points {
+    ($token:ident, $vector:ty) => {
+        impl $token {
+            /// Batch map at this tier (see [`crate::arch::generic::map`]).
+            #[inline]
+            pub fn map<F: crate::Float, K: crate::arch::generic::VectorKernel<F>>(
+                self,
+                k: &K,
+                xs: &[F],
+                out: &mut [F],
+            ) {
+                crate::arch::generic::map::<$vector, F, K>(k, xs, out)
+            }
+
+            /// Batch sum at this tier (see [`crate::arch::generic::sum`]).
+            #[inline]
+            pub fn sum<F: crate::Float, K: crate::arch::generic::VectorKernel<F>>(
+                self,
+                k: &K,
+                xs: &[F],
+            ) -> F {
+                crate::arch::generic::sum::<$vector, F, K>(k, xs)
+            }
+
+            /// Runs `f` (the features are those of the whole build: for symmetry with
+            /// the other tiers).
+            #[inline]
+            pub fn run<R>(self, f: impl FnOnce() -> R) -> R {
+                f()
+            }
+        }
+    };
+}
+pub(crate) use fixed_entry_points;

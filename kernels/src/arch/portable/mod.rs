@@ -20,19 +20,9 @@ impl Portable {
     pub fn is_available() -> bool {
         true
     }
-    /// Batch map at this tier (see [`crate::arch::generic::map`]).
-    pub fn map<F: crate::Float, K: g::VectorKernel<F>>(self, k: &K, xs: &[F], out: &mut [F]) {
-        g::map::<F64x4, F, K>(k, xs, out)
-    }
-    /// Batch sum at this tier (see [`crate::arch::generic::sum`]).
-    pub fn sum<F: crate::Float, K: g::VectorKernel<F>>(self, k: &K, xs: &[F]) -> F {
-        g::sum::<F64x4, F, K>(k, xs)
-    }
-    /// Runs `f` (no features to enable: for symmetry with the other tiers).
-    pub fn run<R>(self, f: impl FnOnce() -> R) -> R {
-        f()
-    }
 }
+
+crate::arch::fixed_entry_points!(Portable, F64x4);
 
 /// Four `f64` lanes (`wide::f64x4`).
 #[derive(Debug, Clone, Copy)]

@@ -20,20 +20,9 @@ impl Simd128 {
     pub fn is_available() -> bool {
         true
     }
-    /// Batch map at this tier (see [`crate::arch::generic::map`]).
-    pub fn map<F: crate::Float, K: g::VectorKernel<F>>(self, k: &K, xs: &[F], out: &mut [F]) {
-        g::map::<F64x2, F, K>(k, xs, out)
-    }
-    /// Batch sum at this tier (see [`crate::arch::generic::sum`]).
-    pub fn sum<F: crate::Float, K: g::VectorKernel<F>>(self, k: &K, xs: &[F]) -> F {
-        g::sum::<F64x2, F, K>(k, xs)
-    }
-    /// Runs `f` (the features are those of the whole build: for symmetry with the
-    /// other tiers).
-    pub fn run<R>(self, f: impl FnOnce() -> R) -> R {
-        f()
-    }
 }
+
+crate::arch::fixed_entry_points!(Simd128, F64x2);
 
 /// Two `f64` lanes.
 #[derive(Debug, Clone, Copy)]

@@ -41,9 +41,10 @@ pub fn ln_special<V: Vector>(x: V) -> V::Mask {
     ))
 }
 
-/// `ln x` for lanes with `x ∈ [f64::MIN_POSITIVE, f64::MAX]`; other lanes unspecified.
+/// The pieces of `ln x = k·ln 2 + f − f²/2 + s(f²/2 + R)` shared by [`ln_core`] and
+/// [`ln_core_dw`]: `(k, f, f²/2, s, R)`.
 #[inline(always)]
-pub fn ln_core<V: Vector>(x: V) -> V {
+fn ln_parts<V: Vector>(x: V) -> (V, V, V, V, V) {
     let (k, m) = x.split_sqrt2();
     let f = m - V::splat(1.0);
     let hfsq = V::splat(0.5) * f * f;
@@ -53,7 +54,13 @@ pub fn ln_core<V: Vector>(x: V) -> V {
     for &c in H[..6].iter().rev() {
         r = r.mul_add(z, V::splat(c));
     }
-    let r = r * z;
+    (k, f, hfsq, s, r * z)
+}
+
+/// `ln x` for lanes with `x ∈ [f64::MIN_POSITIVE, f64::MAX]`; other lanes unspecified.
+#[inline(always)]
+pub fn ln_core<V: Vector>(x: V) -> V {
+    let (k, f, hfsq, s, r) = ln_parts(x);
     let inner = s.mul_add(hfsq + r, k * V::splat(LN2_LO));
     k.mul_add(V::splat(LN2_HI), -((hfsq - inner) - f))
 }
@@ -82,16 +89,7 @@ pub fn ln<V: Vector>(x: V) -> V {
 /// formula in [`lgamma`](super::lgamma).
 #[inline(always)]
 pub fn ln_core_dw<V: Vector>(x: V) -> (V, V) {
-    let (k, m) = x.split_sqrt2();
-    let f = m - V::splat(1.0);
-    let hfsq = V::splat(0.5) * f * f;
-    let s = f / (V::splat(2.0) + f);
-    let z = s * s;
-    let mut r = V::splat(H[6]);
-    for &c in H[..6].iter().rev() {
-        r = r.mul_add(z, V::splat(c));
-    }
-    let r = r * z;
+    let (k, f, hfsq, s, r) = ln_parts(x);
     // ln x = k·ln2_hi + f + c, with |c| <= f²/2·1.2 < |f| and k·ln2_hi exact.
     let c = s.mul_add(hfsq + r, k * V::splat(LN2_LO)) - hfsq;
     let a = k * V::splat(LN2_HI);
