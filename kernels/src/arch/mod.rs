@@ -16,21 +16,45 @@ pub mod wasm32;
 #[cfg(target_arch = "x86_64")]
 pub mod x86_64;
 
-/// Defines the token's `map`/`sum` entry points: thin `#[target_feature]` functions
-/// around the generic drivers, instantiated with the tier's vector type.
-#[allow(unused_macros)]
+/// Defines a token type whose tier is always available where its module is compiled
+/// (the ISA baseline, or features fixed for the whole build): the struct, `new` and
+/// `is_available`.
+macro_rules! always_available_token {
+    ($(#[$doc:meta])* $token:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $token(());
+
+        impl $token {
+            /// Always `Some` where this module is compiled.
+            pub fn new() -> Option<Self> {
+                Some($token(()))
+            }
+            /// Always true where this module is compiled.
+            pub fn is_available() -> bool {
+                true
+            }
+        }
+    };
+}
+pub(crate) use always_available_token;
+
+/// Defines the token's `map`/`sum`/`run` entry points: thin functions around the generic
+/// drivers, instantiated with the tier's vector type, and `#[target_feature]` with the
+/// features given (none for tiers whose features are fixed for the whole build).
 macro_rules! entry_points {
-    ($token:ident, $vector:ty, $features:literal) => {
+    ($token:ident, $vector:ty $(, $features:literal)?) => {
         impl $token {
             /// Batch map at this tier (see [`crate::arch::generic::map`]).
             #[inline]
+            #[allow(unused_unsafe)]
             pub fn map<F: crate::Float, K: crate::arch::generic::VectorKernel<F>>(
                 self,
                 k: &K,
                 xs: &[F],
                 out: &mut [F],
             ) {
-                #[target_feature(enable = $features)]
+                $(#[target_feature(enable = $features)])?
                 fn imp<F: crate::Float, K: crate::arch::generic::VectorKernel<F>>(
                     k: &K,
                     xs: &[F],
@@ -44,12 +68,13 @@ macro_rules! entry_points {
 
             /// Batch sum at this tier (see [`crate::arch::generic::sum`]).
             #[inline]
+            #[allow(unused_unsafe)]
             pub fn sum<F: crate::Float, K: crate::arch::generic::VectorKernel<F>>(
                 self,
                 k: &K,
                 xs: &[F],
             ) -> F {
-                #[target_feature(enable = $features)]
+                $(#[target_feature(enable = $features)])?
                 fn imp<F: crate::Float, K: crate::arch::generic::VectorKernel<F>>(
                     k: &K,
                     xs: &[F],
@@ -63,8 +88,9 @@ macro_rules! entry_points {
             /// Runs `f` with this tier's features enabled (used by the tests of the
             /// vector math).
             #[inline]
+            #[allow(unused_unsafe)]
             pub fn run<R>(self, f: impl FnOnce() -> R) -> R {
-                #[target_feature(enable = $features)]
+                $(#[target_feature(enable = $features)])?
                 fn imp<R>(f: impl FnOnce() -> R) -> R {
                     f()
                 }
@@ -74,42 +100,4 @@ macro_rules! entry_points {
         }
     };
 }
-#[allow(unused_imports)]
 pub(crate) use entry_points;
-
-/// Defines the `map`/`sum`/`run` entry points of a tier whose features are fixed when the
-/// crate is compiled (portable, simd128): plain calls of the generic drivers.
-macro_rules! fixed_entry_points {
-    ($token:ident, $vector:ty) => {
-        impl $token {
-            /// Batch map at this tier (see [`crate::arch::generic::map`]).
-            #[inline]
-            pub fn map<F: crate::Float, K: crate::arch::generic::VectorKernel<F>>(
-                self,
-                k: &K,
-                xs: &[F],
-                out: &mut [F],
-            ) {
-                crate::arch::generic::map::<$vector, F, K>(k, xs, out)
-            }
-
-            /// Batch sum at this tier (see [`crate::arch::generic::sum`]).
-            #[inline]
-            pub fn sum<F: crate::Float, K: crate::arch::generic::VectorKernel<F>>(
-                self,
-                k: &K,
-                xs: &[F],
-            ) -> F {
-                crate::arch::generic::sum::<$vector, F, K>(k, xs)
-            }
-
-            /// Runs `f` (the features are those of the whole build: for symmetry with
-            /// the other tiers).
-            #[inline]
-            pub fn run<R>(self, f: impl FnOnce() -> R) -> R {
-                f()
-            }
-        }
-    };
-}
-pub(crate) use fixed_entry_points;

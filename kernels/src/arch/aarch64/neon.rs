@@ -5,21 +5,11 @@ use crate::arch::generic::{self as g, Vector};
 use core::arch::aarch64::*;
 use core::ops::{Add, Div, Mul, Neg, Sub};
 
-/// Token for the NEON tier: NEON is part of the aarch64 baseline (this module is only
-/// compiled for targets that have it), so it is always available.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Neon(());
-
-impl Neon {
-    /// Always `Some` where this module is compiled.
-    pub fn new() -> Option<Self> {
-        Some(Neon(()))
-    }
-    /// Always true where this module is compiled.
-    pub fn is_available() -> bool {
-        true
-    }
-}
+crate::arch::always_available_token!(
+    /// Token for the NEON tier: NEON is part of the aarch64 baseline (this module is only
+    /// compiled for targets that have it), so it is always available.
+    Neon
+);
 
 crate::arch::entry_points!(Neon, F64x2, "neon");
 

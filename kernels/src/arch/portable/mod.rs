@@ -7,22 +7,12 @@ use crate::arch::generic::{self as g, Vector};
 use core::ops::{Add, Div, Mul, Neg, Sub};
 use wide::{f64x4, u64x4};
 
-/// Token for the portable tier (always available).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Portable(());
+crate::arch::always_available_token!(
+    /// Token for the portable tier (always available).
+    Portable
+);
 
-impl Portable {
-    /// Always `Some`.
-    pub fn new() -> Option<Self> {
-        Some(Portable(()))
-    }
-    /// Always true.
-    pub fn is_available() -> bool {
-        true
-    }
-}
-
-crate::arch::fixed_entry_points!(Portable, F64x4);
+crate::arch::entry_points!(Portable, F64x4);
 
 /// Four `f64` lanes (`wide::f64x4`).
 #[derive(Debug, Clone, Copy)]

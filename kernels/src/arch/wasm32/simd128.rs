@@ -6,23 +6,13 @@ use crate::arch::generic::{self as g, Vector};
 use core::arch::wasm32::*;
 use core::ops::{Add, Div, Mul, Neg, Sub};
 
-/// Token for the SIMD128 tier: this module is only compiled with `+simd128`, so it is
-/// always available where it exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Simd128(());
+crate::arch::always_available_token!(
+    /// Token for the SIMD128 tier: this module is only compiled with `+simd128`, so it is
+    /// always available where it exists.
+    Simd128
+);
 
-impl Simd128 {
-    /// Always `Some` where this module is compiled.
-    pub fn new() -> Option<Self> {
-        Some(Simd128(()))
-    }
-    /// Always true where this module is compiled.
-    pub fn is_available() -> bool {
-        true
-    }
-}
-
-crate::arch::fixed_entry_points!(Simd128, F64x2);
+crate::arch::entry_points!(Simd128, F64x2);
 
 /// Two `f64` lanes.
 #[derive(Debug, Clone, Copy)]

@@ -6,22 +6,12 @@ use crate::arch::generic::{self as g, Vector};
 use core::arch::x86_64::*;
 use core::ops::{Add, Div, Mul, Neg, Sub};
 
-/// Token for the SSE2 tier (always available on x86_64).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sse2(());
+crate::arch::always_available_token!(
+    /// Token for the SSE2 tier (always available on x86_64).
+    Sse2
+);
 
-impl Sse2 {
-    /// Always `Some` on x86_64.
-    pub fn new() -> Option<Self> {
-        Some(Sse2(()))
-    }
-    /// Always true on x86_64.
-    pub fn is_available() -> bool {
-        true
-    }
-}
-
-super::entry_points!(Sse2, F64x2, "sse2");
+crate::arch::entry_points!(Sse2, F64x2, "sse2");
 
 /// Two `f64` lanes.
 #[derive(Debug, Clone, Copy)]
