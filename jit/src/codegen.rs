@@ -31,6 +31,10 @@ pub(crate) struct Program<'a> {
     pub(crate) tape: &'a Tape,
     pub(crate) value: Id,
     pub(crate) mask: Id,
+    /// The speculative program (value, mask): right wherever its mask is clear, and
+    /// cheaper; when present, the loop runs it and sends vectors with a set lane to
+    /// the general program (`value`, `mask`), one vector at a time.
+    pub(crate) fast: Option<(Id, Id)>,
     pub(crate) columns: usize,
 }
 
@@ -97,18 +101,26 @@ fn args(vs: &[Value]) -> Vec<BlockArg> {
     vs.iter().map(|&v| BlockArg::Value(v)).collect()
 }
 
-/// Values created once in the entry block.
+/// Values created once in the entry block (the fixed bit patterns only when an
+/// operation that needs them is live).
 struct Hoisted {
     consts: Vec<Option<Value>>,
+    split: Option<Split>,
+    ldexp_shift: Option<Value>,
+    /// `2^52 + 2^51` and `1.0`, for rounding without SSE4.1.
+    round: Option<(Value, Value)>,
+    /// All bits but the sign, for `Abs` (Cranelift's `fabs` rebuilds it at every use).
+    abs_mask: Option<Value>,
+    tables: Vec<(Value, Value)>,
+}
+
+/// The constants of [`Op::SplitK`] and [`Op::SplitM`].
+struct Split {
     offset: Value,
     mant: Value,
     sqrt_half: Value,
     two52_bits: Value,
     k_bias: Value,
-    ldexp_shift: Value,
-    magic: Value,
-    one: Value,
-    tables: Vec<(Value, Value)>,
 }
 
 fn splat_f(b: &mut FunctionBuilder, v: f64) -> Value {
@@ -150,25 +162,39 @@ fn hoist(
             (base, last)
         })
         .collect();
-    Hoisted {
-        consts,
+    let uses = |f: fn(&Op) -> bool| tape.ops.iter().zip(live).any(|(op, &l)| l && f(op));
+    let split = uses(|op| matches!(op, Op::SplitK(_) | Op::SplitM(_))).then(|| Split {
         offset: splat_i(b, SQRT2_OFFSET as i64),
         mant: splat_i(b, MANT_MASK as i64),
         sqrt_half: splat_i(b, SQRT_HALF_BITS as i64),
         two52_bits: splat_i(b, TWO52_BITS as i64),
         k_bias: splat_f(b, TWO52 + 1023.0),
-        ldexp_shift: splat_f(b, LDEXP_SHIFT),
-        magic: splat_f(b, 6_755_399_441_055_744.0),
-        one: splat_f(b, 1.0),
+    });
+    let ldexp_shift = uses(|op| matches!(op, Op::Ldexp(..))).then(|| splat_f(b, LDEXP_SHIFT));
+    let round = (!t.native_round && uses(|op| matches!(op, Op::Round(_) | Op::Floor(_))))
+        .then(|| (splat_f(b, 6_755_399_441_055_744.0), splat_f(b, 1.0)));
+    let bits = |b: &mut FunctionBuilder, v: u64| {
+        let m = splat_i(b, v as i64);
+        b.ins().bitcast(FV, little(), m)
+    };
+    let abs_mask = uses(|op| matches!(op, Op::Abs(_))).then(|| bits(b, !(1u64 << 63)));
+    Hoisted {
+        consts,
+        split,
+        ldexp_shift,
+        round,
+        abs_mask,
         tables,
     }
 }
 
-/// Emits the program for one vector of inputs; returns (value, mask).
+/// Emits the program whose outputs are `outs` (value, mask) for one vector of inputs;
+/// returns (value, mask).
 fn emit(
     b: &mut FunctionBuilder,
     t: &Target,
     p: &Program,
+    outs: (Id, Id),
     live: &[bool],
     h: &Hoisted,
     inputs: &[Value],
@@ -179,8 +205,9 @@ fn emit(
         if t.native_round {
             b.ins().nearest(x)
         } else {
-            let y = b.ins().fadd(x, h.magic);
-            b.ins().fsub(y, h.magic)
+            let (magic, _) = h.round.expect("hoisted");
+            let y = b.ins().fadd(x, magic);
+            b.ins().fsub(y, magic)
         }
     };
     for i in 0..ops.len() {
@@ -195,8 +222,9 @@ fn emit(
             Op::Sub(a, c) => b.ins().fsub(g(a), g(c)),
             Op::Mul(a, c) => b.ins().fmul(g(a), g(c)),
             Op::Div(a, c) => b.ins().fdiv(g(a), g(c)),
+            // `fneg` (not an xor with a hoisted sign): Cranelift folds it into an FMA.
             Op::Neg(a) => b.ins().fneg(g(a)),
-            Op::Abs(a) => b.ins().fabs(g(a)),
+            Op::Abs(a) => b.ins().band(g(a), h.abs_mask.expect("hoisted")),
             Op::Sqrt(a) => b.ins().sqrt(g(a)),
             Op::Round(a) => round(b, g(a)),
             Op::Floor(a) => {
@@ -206,7 +234,7 @@ fn emit(
                     let x = g(a);
                     let r = round(b, x);
                     let above = b.ins().fcmp(FloatCC::GreaterThan, r, x);
-                    let one = b.ins().bitcast(MV, little(), h.one);
+                    let one = b.ins().bitcast(MV, little(), h.round.expect("hoisted").1);
                     let d = b.ins().band(above, one);
                     let d = b.ins().bitcast(FV, little(), d);
                     b.ins().fsub(r, d)
@@ -231,22 +259,24 @@ fn emit(
                 b.ins().bitselect(m, g(a), g(c))
             }
             Op::SplitK(a) => {
+                let c = h.split.as_ref().expect("hoisted");
                 let bits = b.ins().bitcast(MV, little(), g(a));
-                let ix = b.ins().iadd(bits, h.offset);
+                let ix = b.ins().iadd(bits, c.offset);
                 let e = b.ins().ushr_imm_u(ix, 52);
-                let e = b.ins().bor(e, h.two52_bits);
+                let e = b.ins().bor(e, c.two52_bits);
                 let e = b.ins().bitcast(FV, little(), e);
-                b.ins().fsub(e, h.k_bias)
+                b.ins().fsub(e, c.k_bias)
             }
             Op::SplitM(a) => {
+                let c = h.split.as_ref().expect("hoisted");
                 let bits = b.ins().bitcast(MV, little(), g(a));
-                let ix = b.ins().iadd(bits, h.offset);
-                let m = b.ins().band(ix, h.mant);
-                let m = b.ins().iadd(m, h.sqrt_half);
+                let ix = b.ins().iadd(bits, c.offset);
+                let m = b.ins().band(ix, c.mant);
+                let m = b.ins().iadd(m, c.sqrt_half);
                 b.ins().bitcast(FV, little(), m)
             }
             Op::Ldexp(a, n) => {
-                let s = b.ins().fadd(g(n), h.ldexp_shift);
+                let s = b.ins().fadd(g(n), h.ldexp_shift.expect("hoisted"));
                 let s = b.ins().bitcast(MV, little(), s);
                 let s = b.ins().ishl_imm_u(s, 52);
                 let s = b.ins().bitcast(FV, little(), s);
@@ -276,8 +306,8 @@ fn emit(
         v[i] = Some(r);
     }
     (
-        v[p.value as usize].expect("live"),
-        v[p.mask as usize].expect("live"),
+        v[outs.0 as usize].expect("live"),
+        v[outs.1 as usize].expect("live"),
     )
 }
 
@@ -367,8 +397,12 @@ pub(crate) fn build(
     func.signature = body_signature(t);
     let mut b = FunctionBuilder::new(func, fbc);
     let shift = if f32 { 2 } else { 3 };
-    let live = p.tape.live(&[p.value, p.mask]);
-    let needs_test = p.tape.ops[p.mask as usize] != Op::MaskConst(false);
+    let general = (p.value, p.mask);
+    let hot = p.fast.unwrap_or(general);
+    let live = p.tape.live(&[hot.0, hot.1]);
+    let live_general = p.tape.live(&[p.value, p.mask]);
+    let any_live: Vec<bool> = live.iter().zip(&live_general).map(|(a, c)| a | c).collect();
+    let needs_test = |m: Id| p.tape.ops[m as usize] != Op::MaskConst(false);
 
     let entry = b.create_block();
     b.append_block_params_for_function_params(entry);
@@ -392,7 +426,7 @@ pub(crate) fn build(
             })
             .collect()
     };
-    let h = hoist(&mut b, t, p.tape, &live, baked);
+    let h = hoist(&mut b, t, p.tape, &any_live, baked);
     let fb_sig = b.import_signature(fallback_signature(t));
     let zero_f = b.ins().f64const(0.0);
     let zero_v = b.ins().splat(FV, zero_f);
@@ -449,27 +483,30 @@ pub(crate) fn build(
         level[0]
     };
 
-    // `unroll` vectors per step, then the remaining rows (fewer than 2·unroll) through
-    // the fallback: one copy of the body keeps compile time down.
-    let mut next = b.create_block();
-    state(&mut b, next);
-    b.ins().jump(next, &args(&init));
-    for u in [unroll] {
-        let hdr = next;
+    // Two loops, one per mode (chosen once here: a test inside the loop would make
+    // Cranelift duplicate the step's code into both arms and shuffle registers).
+    // Each takes `unroll` vectors per step; the remaining rows (fewer than 2·unroll)
+    // go through the fallback after the loops.
+    let tail = b.create_block();
+    state(&mut b, tail);
+    let starts = [b.create_block(), b.create_block()];
+    for &blk in &starts {
+        state(&mut b, blk);
+    }
+    b.ins()
+        .brif(is_sum, starts[1], &args(&init), starts[0], &args(&init));
+    for (mode, hdr) in [(Mode::Map, starts[0]), (Mode::Sum, starts[1])] {
+        let u = unroll;
         let body = b.create_block();
         let fast = b.create_block();
         let slow = b.create_block();
-        let acc_blk = b.create_block();
-        let store_blk = b.create_block();
-        next = b.create_block();
-        state(&mut b, next);
 
         b.switch_to_block(hdr);
         let st = b.block_params(hdr).to_vec();
         let i = st[0];
         let end = b.ins().iadd_imm_s(i, 2 * u as i64);
         let fits = b.ins().icmp(IntCC::UnsignedLessThanOrEqual, end, n);
-        b.ins().brif(fits, body, &[], next, &args(&st));
+        b.ins().brif(fits, body, &[], tail, &args(&st));
 
         b.switch_to_block(body);
         let byte = b.ins().ishl_imm_u(i, shift);
@@ -481,11 +518,11 @@ pub(crate) fn build(
                 .iter()
                 .map(|&c| load(&mut b, c, byte, 2 * k as i32, f32))
                 .collect();
-            let (v, m) = emit(&mut b, t, p, &live, &h, &inputs);
+            let (v, m) = emit(&mut b, t, p, hot, &live, &h, &inputs);
             vals.push(v);
             masks.push(m);
         }
-        if needs_test {
+        if needs_test(hot.1) {
             let mut any = masks[0];
             for &m in &masks[1..] {
                 any = b.ins().bor(any, m);
@@ -497,27 +534,70 @@ pub(crate) fn build(
         }
 
         b.switch_to_block(fast);
-        b.ins().brif(is_sum, acc_blk, &[], store_blk, &[]);
-
-        b.switch_to_block(acc_blk);
-        let step = tree(&mut b, vals.clone());
-        let acc = b.ins().fadd(st[1], step);
-        b.ins().jump(hdr, &args(&[end, acc]));
-
-        b.switch_to_block(store_blk);
-        for (k, &v) in vals.iter().enumerate() {
-            store(&mut b, v, out, byte, 2 * k as i32, f32);
+        if mode == Mode::Sum {
+            let step = tree(&mut b, vals.clone());
+            let acc = b.ins().fadd(st[1], step);
+            b.ins().jump(hdr, &args(&[end, acc]));
+        } else {
+            for (k, &v) in vals.iter().enumerate() {
+                store(&mut b, v, out, byte, 2 * k as i32, f32);
+            }
+            b.ins().jump(hdr, &args(&[end, st[1]]));
         }
-        b.ins().jump(hdr, &args(&[end, st[1]]));
 
         b.switch_to_block(slow);
-        let count = b.ins().iconst(types::I64, 2 * u as i64);
-        let acc = fallback(&mut b, i, count, st[1]);
-        b.ins().jump(hdr, &args(&[end, acc]));
+        if p.fast.is_none() {
+            let count = b.ins().iconst(types::I64, 2 * u as i64);
+            let acc = fallback(&mut b, i, count, st[1]);
+            b.ins().jump(hdr, &args(&[end, acc]));
+        } else {
+            // The general program, one vector at a time from row `j`; its special
+            // vectors go to the fallback.
+            let vhdr = b.create_block();
+            let vbody = b.create_block();
+            let vfast = b.create_block();
+            let vslow = b.create_block();
+            state(&mut b, vhdr);
+            b.ins().jump(vhdr, &args(&st));
+
+            b.switch_to_block(vhdr);
+            let vs = b.block_params(vhdr).to_vec();
+            let more = b.ins().icmp(IntCC::UnsignedLessThan, vs[0], end);
+            b.ins().brif(more, vbody, &[], hdr, &args(&[end, vs[1]]));
+
+            b.switch_to_block(vbody);
+            let next_j = b.ins().iadd_imm_s(vs[0], 2);
+            let byte = b.ins().ishl_imm_u(vs[0], shift);
+            let byte = to_ptr(&mut b, byte);
+            let inputs: Vec<Value> = cols
+                .iter()
+                .map(|&c| load(&mut b, c, byte, 0, f32))
+                .collect();
+            let (v, m) = emit(&mut b, t, p, general, &live_general, &h, &inputs);
+            if needs_test(general.1) {
+                let flag = b.ins().vany_true(m);
+                b.ins().brif(flag, vslow, &[], vfast, &[]);
+            } else {
+                b.ins().jump(vfast, &[]);
+            }
+
+            b.switch_to_block(vfast);
+            if mode == Mode::Sum {
+                let acc = b.ins().fadd(vs[1], v);
+                b.ins().jump(vhdr, &args(&[next_j, acc]));
+            } else {
+                store(&mut b, v, out, byte, 0, f32);
+                b.ins().jump(vhdr, &args(&[next_j, vs[1]]));
+            }
+
+            b.switch_to_block(vslow);
+            let count = b.ins().iconst(types::I64, 2);
+            let acc = fallback(&mut b, vs[0], count, vs[1]);
+            b.ins().jump(vhdr, &args(&[next_j, acc]));
+        }
     }
 
     // The remaining rows.
-    let tail = next;
     b.switch_to_block(tail);
     let st = b.block_params(tail).to_vec();
     let rest = b.ins().isub(n, st[0]);

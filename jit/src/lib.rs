@@ -114,6 +114,10 @@ impl From<ModelError> for JitError {
 #[derive(Clone)]
 pub struct Jit {
     isa: OwnedTargetIsa,
+    /// The same target at `opt_level=none` with the single-pass register allocator,
+    /// for the two entry points (a call and a return each): Cranelift's fixed cost
+    /// per function is most of their compile time, and there is nothing to optimize.
+    stub_isa: OwnedTargetIsa,
     target: Target,
     verify: bool,
     unroll: Option<usize>,
@@ -142,20 +146,26 @@ fn is_f32<F: Float>() -> bool {
 impl Jit {
     /// A JIT for the host.
     pub fn new() -> Result<Jit, JitError> {
-        let mut b = settings::builder();
-        for (k, v) in [
-            ("opt_level", "speed"),
-            ("enable_verifier", "false"),
-            ("use_colocated_libcalls", "false"),
-            ("is_pic", "false"),
-        ] {
-            b.set(k, v).map_err(JitError::Settings)?;
-        }
-
-        let isa = cranelift_native::builder()
-            .map_err(JitError::UnsupportedHost)?
-            .finish(settings::Flags::new(b))
-            .map_err(JitError::Isa)?;
+        let host = |extra: &[(&str, &str)]| -> Result<OwnedTargetIsa, JitError> {
+            let mut b = settings::builder();
+            for &(k, v) in [
+                ("opt_level", "speed"),
+                ("enable_verifier", "false"),
+                ("use_colocated_libcalls", "false"),
+                ("is_pic", "false"),
+            ]
+            .iter()
+            .chain(extra)
+            {
+                b.set(k, v).map_err(JitError::Settings)?;
+            }
+            cranelift_native::builder()
+                .map_err(JitError::UnsupportedHost)?
+                .finish(settings::Flags::new(b))
+                .map_err(JitError::Isa)
+        };
+        let isa = host(&[])?;
+        let stub_isa = host(&[("opt_level", "none"), ("regalloc_algorithm", "single_pass")])?;
         let aarch64 = isa.triple().architecture.to_string().starts_with("aarch64");
         let target = Target {
             pointer: isa.pointer_type(),
@@ -166,6 +176,7 @@ impl Jit {
         };
         Ok(Jit {
             isa,
+            stub_isa,
             target,
             verify: cfg!(debug_assertions),
             unroll: None,
@@ -204,12 +215,13 @@ impl Jit {
     /// Compiles `dist` (parameters baked in) into batch map and sum functions.
     pub fn compile<F: Float>(&self, dist: &Dist<F>) -> Result<CompiledKernel<F>, JitError> {
         let kernel = dist.kernel();
-        let (traced, tape) = tape::trace(|| kernel.visit(TraceKernel { column: 0 }));
+        let (traced, fast, tape) =
+            tape::trace_speculative(|| kernel.visit(TraceKernel { column: 0 }));
         let rows = Rows {
             columns: 1,
             f: Box::new(move |v: &[F]| kernel.eval(v[0])),
         };
-        let owned = self.build(tape, traced, 1, rows)?;
+        let owned = self.build(tape, traced, fast, 1, rows)?;
         Ok(CompiledKernel::new(owned))
     }
 
@@ -227,7 +239,7 @@ impl Jit {
     pub fn compile_expr<F: Float>(&self, expr: &Expr) -> Result<CompiledKernel<F>, JitError> {
         expr.check()?;
         let e = expr.fold();
-        let (traced, tape) = tape::trace(|| {
+        let (traced, fast, tape) = tape::trace_speculative(|| {
             let mut special = <T as expfam_kernels::arch::generic::Vector>::none_mask();
             let v = e.lower(0, &mut special);
             Some((v, special))
@@ -236,13 +248,15 @@ impl Jit {
             columns: 1,
             f: Box::new(move |v: &[F]| F::from_f64(e.eval_checked(v[0].to_f64()))),
         };
-        Ok(CompiledKernel::new(self.build(tape, traced, 1, rows)?))
+        Ok(CompiledKernel::new(
+            self.build(tape, traced, fast, 1, rows)?,
+        ))
     }
 
     /// Compiles a [`Model`] into one fused pass over its columns.
     pub fn compile_model<F: Float>(&self, model: &Model<F>) -> Result<CompiledModel<F>, JitError> {
         let row = model.row_fn()?;
-        let (traced, tape) = tape::trace(|| {
+        let (traced, fast, tape) = tape::trace_speculative(|| {
             use expfam_kernels::arch::generic::Vector;
             let mut special = T::none_mask();
             let mut total: Option<T> = None;
@@ -273,17 +287,19 @@ impl Jit {
             f: Box::new(row),
         };
         Ok(CompiledModel {
-            owned: self.build(tape, traced, model.len(), rows)?,
+            owned: self.build(tape, traced, fast, model.len(), rows)?,
             columns: model.len(),
         })
     }
 
     /// Lowers a traced program (or, for `None`, a program that sends every row to the
-    /// scalar path) to two functions and finalizes them.
+    /// scalar path), and its speculative form if it has one (see
+    /// [`tape::trace_speculative`]), to two functions and finalizes them.
     fn build<F: Float>(
         &self,
         mut tape: Tape,
         traced: Option<(T, T)>,
+        fast: Option<(T, T)>,
         columns: usize,
         rows: Rows<F>,
     ) -> Result<Owned<F>, JitError> {
@@ -303,10 +319,20 @@ impl Jit {
             tape: &tape,
             value,
             mask,
+            fast: fast.map(|(v, m)| (v.0, m.0)),
             columns,
         };
-        let live = tape.live(&[value, mask]).iter().filter(|&&l| l).count();
-        let unroll = self.unroll.unwrap_or(if live <= 48 { 4 } else { 2 });
+        let hot = program.fast.unwrap_or((value, mask));
+        let live = tape.live(&[hot.0, hot.1]).iter().filter(|&&l| l).count();
+        // A speculative loop goes to the general program for the whole step when one
+        // lane needs it: one vector per step keeps that step small.
+        let unroll = self.unroll.unwrap_or(if program.fast.is_some() {
+            1
+        } else if live <= 48 {
+            4
+        } else {
+            2
+        });
         let baked = Baked {
             fallback: compiled::fallback::<F> as *const () as usize,
             ctx: &*rows as *const Rows<F> as usize,
@@ -341,7 +367,7 @@ impl Jit {
                 is_f32::<F>(),
                 callee,
             );
-            ids.push(self.define(module, &mut ctx)?);
+            ids.push(self.define_stub(module, &mut ctx)?);
         }
         module.finalize_definitions()?;
         Ok(Owned {
@@ -367,6 +393,35 @@ impl Jit {
         }
         let id = module.declare_anonymous_function(&ctx.func.signature)?;
         module.define_function(id, ctx)?;
+        module.clear_context(ctx);
+        Ok(id)
+    }
+
+    /// Like [`Jit::define`], compiled for `stub_isa` (no optimization, single-pass
+    /// register allocation).
+    fn define_stub(
+        &self,
+        module: &mut JITModule,
+        ctx: &mut cranelift_codegen::Context,
+    ) -> Result<cranelift_module::FuncId, JitError> {
+        if self.verify {
+            cranelift_codegen::verifier::verify_function(&ctx.func, &*self.stub_isa)
+                .map_err(JitError::Verifier)?;
+        }
+        let id = module.declare_anonymous_function(&ctx.func.signature)?;
+        ctx.compile(&*self.stub_isa, &mut Default::default())
+            .map_err(|e| JitError::from(cranelift_module::ModuleError::Compilation(e.inner)))?;
+        let code = ctx.compiled_code().expect("just compiled");
+        let relocs: Vec<_> = code
+            .buffer
+            .relocs()
+            .iter()
+            .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, id))
+            .collect();
+        let align = u64::from(code.buffer.alignment)
+            .max(u64::from(self.stub_isa.function_alignment().minimum))
+            .max(self.stub_isa.symbol_alignment());
+        module.define_function_bytes(id, align, code.code_buffer(), &relocs)?;
         module.clear_context(ctx);
         Ok(id)
     }

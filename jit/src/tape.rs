@@ -95,6 +95,11 @@ pub(crate) struct Tape {
     table_keys: Vec<(usize, usize)>,
     /// Set when the traced code used an operation that cannot be recorded.
     pub(crate) unsupported: Option<&'static str>,
+    /// While set, [`Vector::any`] of an unknown mask answers `false` and records the
+    /// mask in `guards` (the speculative trace: see [`trace_speculative`]).
+    speculating: bool,
+    /// The masks the speculative trace assumed empty.
+    guards: Vec<Id>,
 }
 
 impl Tape {
@@ -212,6 +217,40 @@ pub(crate) fn trace<R>(f: impl FnOnce() -> R) -> (R, Tape) {
     (r, tape)
 }
 
+/// A traced program: its value and its special-lane mask.
+pub(crate) type Traced = Option<(T, T)>;
+
+/// Traces `f` twice on one fresh tape. The first trace is the general program: every
+/// data-dependent `any` answers `true`, so both sides of a shortcut are recorded and
+/// the kernel's `select`s pick per lane. The second trace assumes every such `any` is
+/// `false` (the shortcut taken) and returns that program with the assumed-empty masks
+/// added to its special mask: its value is right wherever its mask is clear. The
+/// second is `None` when the kernel has no data-dependent shortcut (it would be the
+/// same program).
+pub(crate) fn trace_speculative(f: impl Fn() -> Traced) -> (Traced, Traced, Tape) {
+    let (r, tape) = trace(|| {
+        let full = f();
+        with_tape(|t| t.speculating = true);
+        let fast = f();
+        let guards = with_tape(|t| {
+            t.speculating = false;
+            std::mem::take(&mut t.guards)
+        })
+        .unwrap_or_default();
+        let fast = match fast {
+            Some((v, mut m)) if !guards.is_empty() => {
+                for g in guards {
+                    m = push(Op::Or(m.0, g));
+                }
+                Some((v, m))
+            }
+            _ => None,
+        };
+        (full, fast)
+    });
+    (r.0, r.1, tape)
+}
+
 fn with_tape<R>(f: impl FnOnce(&mut Tape) -> R) -> Option<R> {
     TAPE.with_borrow_mut(|t| t.as_mut().map(f))
 }
@@ -327,11 +366,18 @@ impl Vector for T {
         push(Op::Select(m.0, a.0, b.0))
     }
     /// Unknown while tracing: `true` records both sides of a data-dependent shortcut
-    /// (the kernels only use `any` to skip work whose result a `select` discards).
+    /// (the kernels only use `any` to skip work whose result a `select` discards);
+    /// `false` in the speculative trace, which records the mask as a guard.
     fn any(m: T) -> bool {
-        with_tape(|t| t.mask_constant(m.0))
-            .flatten()
-            .unwrap_or(true)
+        with_tape(|t| match t.mask_constant(m.0) {
+            Some(b) => b,
+            None if t.speculating => {
+                t.guards.push(m.0);
+                false
+            }
+            None => true,
+        })
+        .unwrap_or(true)
     }
     fn none_mask() -> T {
         push(Op::MaskConst(false))
@@ -372,6 +418,32 @@ mod tests {
         // x, 6 and the product: the factors 2 and 3 are dead.
         assert_eq!(tape.live(&[a.0]).iter().filter(|&&l| l).count(), 3);
         assert!(tape.ops.contains(&Op::Const(6f64.to_bits())));
+    }
+
+    #[test]
+    fn the_speculative_trace_assumes_shortcuts_and_guards_them() {
+        let f = || {
+            let x = T::input(0);
+            let big = T::lt(T::splat(10.0), x);
+            let cheap = x * T::splat(2.0);
+            let v = if T::any(big) {
+                T::select(big, x.sqrt(), cheap)
+            } else {
+                cheap
+            };
+            Some((v, T::none_mask()))
+        };
+        let (full, fast, tape) = trace_speculative(f);
+        let ((fv, fm), (sv, sm)) = (full.unwrap(), fast.unwrap());
+        // The general program selects; the speculative one is the shortcut, with the
+        // tested mask as its special mask.
+        assert!(matches!(tape.ops[fv.0 as usize], Op::Select(..)));
+        assert_eq!(tape.ops[fm.0 as usize], Op::MaskConst(false));
+        assert!(matches!(tape.ops[sv.0 as usize], Op::Mul(..)));
+        assert!(matches!(tape.ops[sm.0 as usize], Op::Lt(..)));
+        // Without a data-dependent `any` there is no second program.
+        let (_, fast, _) = trace_speculative(|| Some((T::input(0), T::none_mask())));
+        assert!(fast.is_none());
     }
 
     #[test]

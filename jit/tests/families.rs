@@ -181,3 +181,40 @@ fn length_mismatch_is_an_error_and_empty_batches_are_fine() {
     assert_eq!(k.sum(&[]), 0.0);
     k.map(&[], &mut []).unwrap();
 }
+
+/// Negative binomial skips its saddle-point form when no lane needs it; the JIT runs
+/// that shortcut speculatively and sends a vector with any large count to the
+/// general program. Vectors mixing both kinds, runs of each kind and every
+/// alignment against the unrolled loop must all match the scalar kernel.
+#[test]
+fn speculative_shortcut_falls_back_to_the_general_program() {
+    let jit = jit();
+    let d = Dist::<f64>::from_name("negative_binomial", &[3.5, 0.4]).unwrap();
+    let (k, scalar) = (jit.compile(&d).unwrap(), d.kernel());
+    let mut xs = Vec::new();
+    for i in 0..300u32 {
+        xs.push(match i % 7 {
+            0 | 3 => 2.0,
+            1 => 20.0 + (i % 5) as f64,
+            2 => 500.0,
+            _ => (i % 13) as f64,
+        });
+    }
+    xs.extend(std::iter::repeat_n(7.0, 33));
+    xs.extend(std::iter::repeat_n(1e4, 33));
+    for start in 0..4 {
+        let xs = &xs[start..];
+        let mut out = vec![0.0; xs.len()];
+        k.map(xs, &mut out).unwrap();
+        for (x, y) in xs.iter().zip(&out) {
+            let want = scalar.eval(*x);
+            assert!(same(*y, want, 1e-13), "x={x}: {y:e} vs {want:e}");
+        }
+        let want: f64 = xs.iter().map(|&x| scalar.eval(x)).sum();
+        let got = k.sum(xs);
+        assert!(
+            (got - want).abs() <= 1e-12 * want.abs(),
+            "sum {got:e} vs {want:e}"
+        );
+    }
+}
