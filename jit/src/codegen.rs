@@ -483,6 +483,57 @@ pub(crate) fn build(
         level[0]
     };
 
+    // One step: `vectors` vectors of `program` (outputs, liveness) from row `i`. A set
+    // lane in any of their masks branches to `slow`; otherwise they are stored (map)
+    // or added to `acc` (sum), and the step jumps to `next.0` with `(next.1, acc)`.
+    #[allow(clippy::too_many_arguments)]
+    let step = |b: &mut FunctionBuilder,
+                mode: Mode,
+                program: ((Id, Id), &[bool]),
+                vectors: usize,
+                i: Value,
+                acc: Value,
+                next: (ir::Block, Value),
+                slow: ir::Block| {
+        let (outs, live) = program;
+        let fast = b.create_block();
+        let byte = b.ins().ishl_imm_u(i, shift);
+        let byte = to_ptr(b, byte);
+        let mut vals = Vec::with_capacity(vectors);
+        let mut masks = Vec::with_capacity(vectors);
+        for k in 0..vectors {
+            let inputs: Vec<Value> = cols
+                .iter()
+                .map(|&c| load(b, c, byte, 2 * k as i32, f32))
+                .collect();
+            let (v, m) = emit(b, t, p, outs, live, &h, &inputs);
+            vals.push(v);
+            masks.push(m);
+        }
+        if needs_test(outs.1) {
+            let mut any = masks[0];
+            for &m in &masks[1..] {
+                any = b.ins().bor(any, m);
+            }
+            let flag = b.ins().vany_true(any);
+            b.ins().brif(flag, slow, &[], fast, &[]);
+        } else {
+            b.ins().jump(fast, &[]);
+        }
+
+        b.switch_to_block(fast);
+        let acc = if mode == Mode::Sum {
+            let s = tree(b, vals);
+            b.ins().fadd(acc, s)
+        } else {
+            for (k, &v) in vals.iter().enumerate() {
+                store(b, v, out, byte, 2 * k as i32, f32);
+            }
+            acc
+        };
+        b.ins().jump(next.0, &args(&[next.1, acc]));
+    };
+
     // Two loops, one per mode (chosen once here: a test inside the loop would make
     // Cranelift duplicate the step's code into both arms and shuffle registers).
     // Each takes `unroll` vectors per step; the remaining rows (fewer than 2·unroll)
@@ -498,7 +549,6 @@ pub(crate) fn build(
     for (mode, hdr) in [(Mode::Map, starts[0]), (Mode::Sum, starts[1])] {
         let u = unroll;
         let body = b.create_block();
-        let fast = b.create_block();
         let slow = b.create_block();
 
         b.switch_to_block(hdr);
@@ -509,41 +559,7 @@ pub(crate) fn build(
         b.ins().brif(fits, body, &[], tail, &args(&st));
 
         b.switch_to_block(body);
-        let byte = b.ins().ishl_imm_u(i, shift);
-        let byte = to_ptr(&mut b, byte);
-        let mut vals = Vec::with_capacity(u);
-        let mut masks = Vec::with_capacity(u);
-        for k in 0..u {
-            let inputs: Vec<Value> = cols
-                .iter()
-                .map(|&c| load(&mut b, c, byte, 2 * k as i32, f32))
-                .collect();
-            let (v, m) = emit(&mut b, t, p, hot, &live, &h, &inputs);
-            vals.push(v);
-            masks.push(m);
-        }
-        if needs_test(hot.1) {
-            let mut any = masks[0];
-            for &m in &masks[1..] {
-                any = b.ins().bor(any, m);
-            }
-            let flag = b.ins().vany_true(any);
-            b.ins().brif(flag, slow, &[], fast, &[]);
-        } else {
-            b.ins().jump(fast, &[]);
-        }
-
-        b.switch_to_block(fast);
-        if mode == Mode::Sum {
-            let step = tree(&mut b, vals.clone());
-            let acc = b.ins().fadd(st[1], step);
-            b.ins().jump(hdr, &args(&[end, acc]));
-        } else {
-            for (k, &v) in vals.iter().enumerate() {
-                store(&mut b, v, out, byte, 2 * k as i32, f32);
-            }
-            b.ins().jump(hdr, &args(&[end, st[1]]));
-        }
+        step(&mut b, mode, (hot, &live), u, i, st[1], (hdr, end), slow);
 
         b.switch_to_block(slow);
         if p.fast.is_none() {
@@ -555,7 +571,6 @@ pub(crate) fn build(
             // vectors go to the fallback.
             let vhdr = b.create_block();
             let vbody = b.create_block();
-            let vfast = b.create_block();
             let vslow = b.create_block();
             state(&mut b, vhdr);
             b.ins().jump(vhdr, &args(&st));
@@ -567,28 +582,17 @@ pub(crate) fn build(
 
             b.switch_to_block(vbody);
             let next_j = b.ins().iadd_imm_s(vs[0], 2);
-            let byte = b.ins().ishl_imm_u(vs[0], shift);
-            let byte = to_ptr(&mut b, byte);
-            let inputs: Vec<Value> = cols
-                .iter()
-                .map(|&c| load(&mut b, c, byte, 0, f32))
-                .collect();
-            let (v, m) = emit(&mut b, t, p, general, &live_general, &h, &inputs);
-            if needs_test(general.1) {
-                let flag = b.ins().vany_true(m);
-                b.ins().brif(flag, vslow, &[], vfast, &[]);
-            } else {
-                b.ins().jump(vfast, &[]);
-            }
-
-            b.switch_to_block(vfast);
-            if mode == Mode::Sum {
-                let acc = b.ins().fadd(vs[1], v);
-                b.ins().jump(vhdr, &args(&[next_j, acc]));
-            } else {
-                store(&mut b, v, out, byte, 0, f32);
-                b.ins().jump(vhdr, &args(&[next_j, vs[1]]));
-            }
+            let program = (general, &live_general[..]);
+            step(
+                &mut b,
+                mode,
+                program,
+                1,
+                vs[0],
+                vs[1],
+                (vhdr, next_j),
+                vslow,
+            );
 
             b.switch_to_block(vslow);
             let count = b.ins().iconst(types::I64, 2);

@@ -355,7 +355,7 @@ impl Jit {
             &baked,
             unroll,
         );
-        let body = self.define(module, &mut ctx)?;
+        let body = self.define(module, &mut ctx, false)?;
         let mut ids = Vec::with_capacity(2);
         for mode in [Mode::Map, Mode::Sum] {
             let callee = module.declare_func_in_func(body, &mut ctx.func);
@@ -367,7 +367,7 @@ impl Jit {
                 is_f32::<F>(),
                 callee,
             );
-            ids.push(self.define_stub(module, &mut ctx)?);
+            ids.push(self.define(module, &mut ctx, true)?);
         }
         module.finalize_definitions()?;
         Ok(Owned {
@@ -381,47 +381,38 @@ impl Jit {
 }
 
 impl Jit {
-    /// Verifies (if asked), declares and defines the function in `ctx`.
+    /// Verifies (if asked), declares and defines the function in `ctx`: for the host
+    /// ISA through the module, or (`stub`) compiled for `stub_isa` (no optimization,
+    /// single-pass register allocation) and defined as bytes.
     fn define(
         &self,
         module: &mut JITModule,
         ctx: &mut cranelift_codegen::Context,
+        stub: bool,
     ) -> Result<cranelift_module::FuncId, JitError> {
+        let isa = if stub { &self.stub_isa } else { &self.isa };
         if self.verify {
-            cranelift_codegen::verifier::verify_function(&ctx.func, &*self.isa)
+            cranelift_codegen::verifier::verify_function(&ctx.func, &**isa)
                 .map_err(JitError::Verifier)?;
         }
         let id = module.declare_anonymous_function(&ctx.func.signature)?;
-        module.define_function(id, ctx)?;
-        module.clear_context(ctx);
-        Ok(id)
-    }
-
-    /// Like [`Jit::define`], compiled for `stub_isa` (no optimization, single-pass
-    /// register allocation).
-    fn define_stub(
-        &self,
-        module: &mut JITModule,
-        ctx: &mut cranelift_codegen::Context,
-    ) -> Result<cranelift_module::FuncId, JitError> {
-        if self.verify {
-            cranelift_codegen::verifier::verify_function(&ctx.func, &*self.stub_isa)
-                .map_err(JitError::Verifier)?;
+        if stub {
+            ctx.compile(&**isa, &mut Default::default())
+                .map_err(|e| JitError::from(cranelift_module::ModuleError::Compilation(e.inner)))?;
+            let code = ctx.compiled_code().expect("just compiled");
+            let relocs: Vec<_> = code
+                .buffer
+                .relocs()
+                .iter()
+                .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, id))
+                .collect();
+            let align = u64::from(code.buffer.alignment)
+                .max(u64::from(isa.function_alignment().minimum))
+                .max(isa.symbol_alignment());
+            module.define_function_bytes(id, align, code.code_buffer(), &relocs)?;
+        } else {
+            module.define_function(id, ctx)?;
         }
-        let id = module.declare_anonymous_function(&ctx.func.signature)?;
-        ctx.compile(&*self.stub_isa, &mut Default::default())
-            .map_err(|e| JitError::from(cranelift_module::ModuleError::Compilation(e.inner)))?;
-        let code = ctx.compiled_code().expect("just compiled");
-        let relocs: Vec<_> = code
-            .buffer
-            .relocs()
-            .iter()
-            .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, id))
-            .collect();
-        let align = u64::from(code.buffer.alignment)
-            .max(u64::from(self.stub_isa.function_alignment().minimum))
-            .max(self.stub_isa.symbol_alignment());
-        module.define_function_bytes(id, align, code.code_buffer(), &relocs)?;
         module.clear_context(ctx);
         Ok(id)
     }
