@@ -101,3 +101,53 @@ macro_rules! entry_points {
     };
 }
 pub(crate) use entry_points;
+
+/// Defines a tier's vector type: a transparent newtype over the ISA's register type with
+/// `Add`, `Sub`, `Mul`, `Div` and `Neg` as the operations given (paths to intrinsics or
+/// trait methods taking the register values, and a closure-like expression for `Neg`).
+///
+/// Each operation is `#[inline(always)]` and needs only the tier's own features: a tier's
+/// vector type is only used inside its token's entry points (which enable the features)
+/// or in modules that exist only in builds where the features are on.
+macro_rules! vector_type {
+    (
+        $(#[$doc:meta])*
+        $name:ident($inner:ty);
+        add $add:path, sub $sub:path, mul $mul:path, div $div:path, neg |$x:ident| $neg:expr
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        #[repr(transparent)]
+        pub struct $name($inner);
+
+        crate::arch::vector_type!(@binop $name, Add, add, $add);
+        crate::arch::vector_type!(@binop $name, Sub, sub, $sub);
+        crate::arch::vector_type!(@binop $name, Mul, mul, $mul);
+        crate::arch::vector_type!(@binop $name, Div, div, $div);
+
+        impl core::ops::Neg for $name {
+            type Output = Self;
+            #[inline(always)]
+            #[allow(unused_unsafe)]
+            fn neg(self) -> Self {
+                let $x = self.0;
+                // SAFETY: needs only this tier's features, which are enabled wherever
+                // this type is used (see the macro's documentation).
+                $name(unsafe { $neg })
+            }
+        }
+    };
+    (@binop $name:ident, $tr:ident, $f:ident, $op:path) => {
+        impl core::ops::$tr for $name {
+            type Output = Self;
+            #[inline(always)]
+            #[allow(unused_unsafe)]
+            fn $f(self, o: Self) -> Self {
+                // SAFETY: needs only this tier's features, which are enabled wherever
+                // this type is used (see the macro's documentation).
+                $name(unsafe { $op(self.0, o.0) })
+            }
+        }
+    };
+}
+pub(crate) use vector_type;

@@ -66,13 +66,7 @@ impl<F: Float> ExpFam<F, 1> for Bernoulli<F> {
         F::from_f64(-(-self.p.to_f64()).ln_1p_())
     }
     fn log_base(&self, x: F) -> F {
-        if x.is_nan_() {
-            x
-        } else if self.in_support(x) {
-            F::ZERO
-        } else {
-            F::NEG_INFINITY
-        }
+        super::log_base_where(x, self.in_support(x), |_| 0.0)
     }
     fn in_support(&self, x: F) -> bool {
         x == F::ZERO || x == F::ONE

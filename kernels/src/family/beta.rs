@@ -136,13 +136,7 @@ impl<F: Float> ExpFam<F, 2> for Beta<F> {
         F::from_f64(lbeta(self.alpha.to_f64(), self.beta.to_f64()))
     }
     fn log_base(&self, x: F) -> F {
-        if x.is_nan_() {
-            x
-        } else if self.in_support(x) {
-            F::ZERO
-        } else {
-            F::NEG_INFINITY
-        }
+        super::log_base_where(x, self.in_support(x), |_| 0.0)
     }
     fn in_support(&self, x: F) -> bool {
         x >= F::ZERO && x <= F::ONE

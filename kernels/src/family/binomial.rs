@@ -92,14 +92,10 @@ impl<F: Float> ExpFam<F, 1> for Binomial<F> {
         F::from_f64(-self.n.to_f64() * (-self.p.to_f64()).ln_1p_())
     }
     fn log_base(&self, x: F) -> F {
-        if x.is_nan_() {
-            return x;
-        }
-        if !self.in_support(x) {
-            return F::NEG_INFINITY;
-        }
-        let (n, k) = (self.n.to_f64(), x.to_f64());
-        F::from_f64(ln_factorial(n) - ln_factorial(k) - ln_factorial(n - k))
+        let n = self.n.to_f64();
+        super::log_base_where(x, self.in_support(x), |k| {
+            ln_factorial(n) - ln_factorial(k) - ln_factorial(n - k)
+        })
     }
     fn in_support(&self, x: F) -> bool {
         x >= F::ZERO && x <= self.n && is_whole(x)

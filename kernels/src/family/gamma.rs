@@ -143,13 +143,7 @@ impl<F: Float> ExpFam<F, 2> for Gamma<F> {
         F::from_f64(lgamma(a) - a * self.rate.to_f64().ln_())
     }
     fn log_base(&self, x: F) -> F {
-        if x.is_nan_() {
-            x
-        } else if self.in_support(x) {
-            F::ZERO
-        } else {
-            F::NEG_INFINITY
-        }
+        super::log_base_where(x, self.in_support(x), |_| 0.0)
     }
     fn in_support(&self, x: F) -> bool {
         x >= F::ZERO && x < F::INFINITY

@@ -66,13 +66,7 @@ impl<F: Float> ExpFam<F, 1> for Geometric<F> {
         F::from_f64(-self.p.to_f64().ln_())
     }
     fn log_base(&self, x: F) -> F {
-        if x.is_nan_() {
-            x
-        } else if self.in_support(x) {
-            F::ZERO
-        } else {
-            F::NEG_INFINITY
-        }
+        super::log_base_where(x, self.in_support(x), |_| 0.0)
     }
     fn in_support(&self, x: F) -> bool {
         x >= F::ZERO && is_whole(x)

@@ -74,13 +74,7 @@ impl<F: Float> ExpFam<F, 2> for LogNormal<F> {
         F::from_f64(0.5 * r * r + s.ln_())
     }
     fn log_base(&self, x: F) -> F {
-        if x.is_nan_() {
-            return x;
-        }
-        if !self.in_support(x) {
-            return F::NEG_INFINITY;
-        }
-        F::from_f64(-x.to_f64().ln_() - LN_SQRT_2PI)
+        super::log_base_where(x, self.in_support(x), |x| -x.ln_() - LN_SQRT_2PI)
     }
     fn in_support(&self, x: F) -> bool {
         x > F::ZERO && x < F::INFINITY

@@ -384,6 +384,22 @@ impl<F: Float, const D: usize> SuffStats<F, D> {
 
 /// `x · l`, with `0 · l = 0` even for infinite `l` (a term with no weight is absent).
 #[inline]
+/// `log h(x)` under the conventions every family shares: NaN for NaN, −∞ outside the
+/// support, and `inside(x)` (evaluated in `f64`, rounded once) within it.
+pub(crate) fn log_base_where<F: Float>(
+    x: F,
+    in_support: bool,
+    inside: impl FnOnce(f64) -> f64,
+) -> F {
+    if x.is_nan_() {
+        x
+    } else if in_support {
+        F::from_f64(inside(x.to_f64()))
+    } else {
+        F::NEG_INFINITY
+    }
+}
+
 pub(crate) fn xlogy(x: f64, l: f64) -> f64 {
     if x == 0.0 { 0.0 } else { x * l }
 }

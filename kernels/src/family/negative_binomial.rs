@@ -91,14 +91,10 @@ impl<F: Float> ExpFam<F, 1> for NegativeBinomial<F> {
         F::from_f64(-self.r.to_f64() * self.p.to_f64().ln_())
     }
     fn log_base(&self, x: F) -> F {
-        if x.is_nan_() {
-            return x;
-        }
-        if !self.in_support(x) {
-            return F::NEG_INFINITY;
-        }
-        let (r, k) = (self.r.to_f64(), x.to_f64());
-        F::from_f64(lgamma(k + r) - ln_factorial(k) - lgamma(r))
+        let r = self.r.to_f64();
+        super::log_base_where(x, self.in_support(x), |k| {
+            lgamma(k + r) - ln_factorial(k) - lgamma(r)
+        })
     }
     fn in_support(&self, x: F) -> bool {
         x >= F::ZERO && is_whole(x)

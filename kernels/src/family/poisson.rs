@@ -76,13 +76,7 @@ impl<F: Float> ExpFam<F, 1> for Poisson<F> {
         self.lambda
     }
     fn log_base(&self, x: F) -> F {
-        if x.is_nan_() {
-            return x;
-        }
-        if !self.in_support(x) {
-            return F::NEG_INFINITY;
-        }
-        F::from_f64(-ln_factorial(x.to_f64()))
+        super::log_base_where(x, self.in_support(x), |k| -ln_factorial(k))
     }
     fn in_support(&self, x: F) -> bool {
         x >= F::ZERO && is_whole(x)

@@ -93,17 +93,14 @@ impl<F: Float> ExpFam<F, 1> for Weibull<F> {
         F::from_f64(self.k.to_f64() * self.lambda.to_f64().ln_())
     }
     fn log_base(&self, x: F) -> F {
-        if x.is_nan_() {
-            return x;
-        }
-        if !self.in_support(x) {
-            return F::NEG_INFINITY;
-        }
         let k = self.k.to_f64();
-        if k == 1.0 {
-            return F::ZERO;
-        }
-        F::from_f64(k.ln_() + (k - 1.0) * x.to_f64().ln_())
+        super::log_base_where(x, self.in_support(x), |x| {
+            if k == 1.0 {
+                0.0
+            } else {
+                k.ln_() + (k - 1.0) * x.ln_()
+            }
+        })
     }
     fn in_support(&self, x: F) -> bool {
         x >= F::ZERO && x < F::INFINITY

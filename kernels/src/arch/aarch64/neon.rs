@@ -3,7 +3,6 @@
 
 use crate::arch::generic::{self as g, Vector};
 use core::arch::aarch64::*;
-use core::ops::{Add, Div, Mul, Neg, Sub};
 
 crate::arch::always_available_token!(
     /// Token for the NEON tier: NEON is part of the aarch64 baseline (this module is only
@@ -13,37 +12,13 @@ crate::arch::always_available_token!(
 
 crate::arch::entry_points!(Neon, F64x2, "neon");
 
-/// Two `f64` lanes. NEON is enabled for the whole build wherever this module exists,
-/// so its intrinsics are always available.
-#[derive(Debug, Clone, Copy)]
-#[repr(transparent)]
-pub struct F64x2(float64x2_t);
-
-macro_rules! binop {
-    ($tr:ident, $f:ident, $intr:ident) => {
-        impl $tr for F64x2 {
-            type Output = Self;
-            #[inline(always)]
-            fn $f(self, o: Self) -> Self {
-                // SAFETY: NEON is enabled for this build (module cfg).
-                F64x2(unsafe { $intr(self.0, o.0) })
-            }
-        }
-    };
-}
-binop!(Add, add, vaddq_f64);
-binop!(Sub, sub, vsubq_f64);
-binop!(Mul, mul, vmulq_f64);
-binop!(Div, div, vdivq_f64);
-
-impl Neg for F64x2 {
-    type Output = Self;
-    #[inline(always)]
-    fn neg(self) -> Self {
-        // SAFETY: NEON is enabled for this build (module cfg).
-        F64x2(unsafe { vnegq_f64(self.0) })
-    }
-}
+crate::arch::vector_type!(
+    /// Two `f64` lanes. NEON is enabled for the whole build wherever this module exists,
+    /// so its intrinsics are always available.
+    F64x2(float64x2_t);
+    add vaddq_f64, sub vsubq_f64, mul vmulq_f64, div vdivq_f64,
+    neg |x| vnegq_f64(x)
+);
 
 #[inline(always)]
 fn u64s(v: u64) -> uint64x2_t {

@@ -4,7 +4,7 @@
 //! the path behind run-time dispatch, because `wide` ignores `#[target_feature]`.
 
 use crate::arch::generic::{self as g, Vector};
-use core::ops::{Add, Div, Mul, Neg, Sub};
+use core::ops::{Add, Div, Mul, Sub};
 use wide::{f64x4, u64x4};
 
 crate::arch::always_available_token!(
@@ -14,34 +14,12 @@ crate::arch::always_available_token!(
 
 crate::arch::entry_points!(Portable, F64x4);
 
-/// Four `f64` lanes (`wide::f64x4`).
-#[derive(Debug, Clone, Copy)]
-#[repr(transparent)]
-pub struct F64x4(f64x4);
-
-macro_rules! binop {
-    ($tr:ident, $f:ident) => {
-        impl $tr for F64x4 {
-            type Output = Self;
-            #[inline(always)]
-            fn $f(self, o: Self) -> Self {
-                F64x4(self.0.$f(o.0))
-            }
-        }
-    };
-}
-binop!(Add, add);
-binop!(Sub, sub);
-binop!(Mul, mul);
-binop!(Div, div);
-
-impl Neg for F64x4 {
-    type Output = Self;
-    #[inline(always)]
-    fn neg(self) -> Self {
-        F64x4(-self.0)
-    }
-}
+crate::arch::vector_type!(
+    /// Four `f64` lanes (`wide::f64x4`).
+    F64x4(f64x4);
+    add Add::add, sub Sub::sub, mul Mul::mul, div Div::div,
+    neg |x| -x
+);
 
 #[inline(always)]
 fn bits(v: f64x4) -> u64x4 {

@@ -4,7 +4,6 @@
 
 use crate::arch::generic::{self as g, Vector};
 use core::arch::wasm32::*;
-use core::ops::{Add, Div, Mul, Neg, Sub};
 
 crate::arch::always_available_token!(
     /// Token for the SIMD128 tier: this module is only compiled with `+simd128`, so it is
@@ -14,34 +13,12 @@ crate::arch::always_available_token!(
 
 crate::arch::entry_points!(Simd128, F64x2);
 
-/// Two `f64` lanes.
-#[derive(Debug, Clone, Copy)]
-#[repr(transparent)]
-pub struct F64x2(v128);
-
-macro_rules! binop {
-    ($tr:ident, $f:ident, $intr:ident) => {
-        impl $tr for F64x2 {
-            type Output = Self;
-            #[inline(always)]
-            fn $f(self, o: Self) -> Self {
-                F64x2($intr(self.0, o.0))
-            }
-        }
-    };
-}
-binop!(Add, add, f64x2_add);
-binop!(Sub, sub, f64x2_sub);
-binop!(Mul, mul, f64x2_mul);
-binop!(Div, div, f64x2_div);
-
-impl Neg for F64x2 {
-    type Output = Self;
-    #[inline(always)]
-    fn neg(self) -> Self {
-        F64x2(f64x2_neg(self.0))
-    }
-}
+crate::arch::vector_type!(
+    /// Two `f64` lanes.
+    F64x2(v128);
+    add f64x2_add, sub f64x2_sub, mul f64x2_mul, div f64x2_div,
+    neg |x| f64x2_neg(x)
+);
 
 impl Vector for F64x2 {
     const LANES: usize = 2;

@@ -2,64 +2,21 @@
 
 use crate::arch::generic::{self as g, Vector};
 use core::arch::x86_64::*;
-use core::ops::{Add, Div, Mul, Neg, Sub};
 
-/// Token for the AVX2 + FMA tier: a value proves the CPU has both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Avx2Fma(());
-
-impl Avx2Fma {
-    /// `Some` when the CPU has AVX2 and FMA.
-    pub fn new() -> Option<Self> {
-        Self::is_available().then_some(Avx2Fma(()))
-    }
-    /// True when the CPU has AVX2 and FMA (run-time detection with `std`, the
-    /// compile-time target features without).
-    pub fn is_available() -> bool {
-        super::detected!("avx2", "fma")
-    }
-    /// A token without checking.
-    ///
-    /// # Safety
-    /// The CPU must support AVX2 and FMA.
-    pub unsafe fn new_unchecked() -> Self {
-        Avx2Fma(())
-    }
-}
+super::detected_token!(
+    /// Token for the AVX2 + FMA tier: a value proves the CPU has both.
+    Avx2Fma, "AVX2 and FMA", "avx2", "fma"
+);
 
 super::entry_points!(Avx2Fma, F64x4, "avx2,fma");
 
-/// Four `f64` lanes. Its methods are only called from code compiled with AVX2 and FMA
-/// enabled (the entry points of [`Avx2Fma`]).
-#[derive(Debug, Clone, Copy)]
-#[repr(transparent)]
-pub struct F64x4(__m256d);
-
-macro_rules! binop {
-    ($tr:ident, $f:ident, $intr:ident) => {
-        impl $tr for F64x4 {
-            type Output = Self;
-            #[inline(always)]
-            fn $f(self, o: Self) -> Self {
-                // SAFETY: only reached from Avx2Fma entry points (AVX2 + FMA present).
-                F64x4(unsafe { $intr(self.0, o.0) })
-            }
-        }
-    };
-}
-binop!(Add, add, _mm256_add_pd);
-binop!(Sub, sub, _mm256_sub_pd);
-binop!(Mul, mul, _mm256_mul_pd);
-binop!(Div, div, _mm256_div_pd);
-
-impl Neg for F64x4 {
-    type Output = Self;
-    #[inline(always)]
-    fn neg(self) -> Self {
-        // SAFETY: only reached from Avx2Fma entry points.
-        F64x4(unsafe { _mm256_xor_pd(self.0, _mm256_set1_pd(-0.0)) })
-    }
-}
+crate::arch::vector_type!(
+    /// Four `f64` lanes. Its methods are only called from code compiled with AVX2 and FMA
+    /// enabled (the entry points of [`Avx2Fma`]).
+    F64x4(__m256d);
+    add _mm256_add_pd, sub _mm256_sub_pd, mul _mm256_mul_pd, div _mm256_div_pd,
+    neg |x| _mm256_xor_pd(x, _mm256_set1_pd(-0.0))
+);
 
 #[inline(always)]
 fn i64s(v: u64) -> __m256i {

@@ -3,65 +3,21 @@
 
 use crate::arch::generic::{self as g, Vector};
 use core::arch::x86_64::*;
-use core::ops::{Add, Div, Mul, Neg, Sub};
 
-/// Token for the AVX-512 tier: a value proves the CPU has AVX-512F and AVX-512DQ.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Avx512(());
-
-impl Avx512 {
-    /// `Some` when the CPU has AVX-512F and AVX-512DQ.
-    pub fn new() -> Option<Self> {
-        Self::is_available().then_some(Avx512(()))
-    }
-    /// True when the CPU has AVX-512F and AVX-512DQ.
-    pub fn is_available() -> bool {
-        super::detected!("avx512f", "avx512dq")
-    }
-    /// A token without checking.
-    ///
-    /// # Safety
-    /// The CPU must support AVX-512F and AVX-512DQ.
-    pub unsafe fn new_unchecked() -> Self {
-        Avx512(())
-    }
-}
+super::detected_token!(
+    /// Token for the AVX-512 tier: a value proves the CPU has AVX-512F and AVX-512DQ.
+    Avx512, "AVX-512F and AVX-512DQ", "avx512f", "avx512dq"
+);
 
 super::entry_points!(Avx512, F64x8, "avx512f,avx512dq");
 
-/// Eight `f64` lanes. Its methods are only called from code compiled with AVX-512F/DQ
-/// enabled (the entry points of [`Avx512`]).
-#[derive(Debug, Clone, Copy)]
-#[repr(transparent)]
-pub struct F64x8(__m512d);
-
-macro_rules! binop {
-    ($tr:ident, $f:ident, $intr:ident) => {
-        impl $tr for F64x8 {
-            type Output = Self;
-            #[inline(always)]
-            fn $f(self, o: Self) -> Self {
-                // SAFETY: only reached from Avx512 entry points.
-                F64x8(unsafe { $intr(self.0, o.0) })
-            }
-        }
-    };
-}
-binop!(Add, add, _mm512_add_pd);
-binop!(Sub, sub, _mm512_sub_pd);
-binop!(Mul, mul, _mm512_mul_pd);
-binop!(Div, div, _mm512_div_pd);
-
-impl Neg for F64x8 {
-    type Output = Self;
-    #[inline(always)]
-    fn neg(self) -> Self {
-        // SAFETY: only reached from Avx512 entry points.
-        F64x8(unsafe {
-            _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(self.0), i64s(1 << 63)))
-        })
-    }
-}
+crate::arch::vector_type!(
+    /// Eight `f64` lanes. Its methods are only called from code compiled with AVX-512F/DQ
+    /// enabled (the entry points of [`Avx512`]).
+    F64x8(__m512d);
+    add _mm512_add_pd, sub _mm512_sub_pd, mul _mm512_mul_pd, div _mm512_div_pd,
+    neg |x| _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(x), i64s(1 << 63)))
+);
 
 #[inline(always)]
 fn i64s(v: u64) -> __m512i {

@@ -21,3 +21,32 @@ macro_rules! detected {
     }};
 }
 pub(crate) use detected;
+
+/// Defines a token type for a tier that needs features beyond the baseline: the struct,
+/// `new` and `is_available` (through [`detected!`]), and `new_unchecked`.
+macro_rules! detected_token {
+    ($(#[$doc:meta])* $token:ident, $what:literal, $($f:tt),+) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $token(());
+
+        impl $token {
+            #[doc = concat!("`Some` when the CPU has ", $what, ".")]
+            pub fn new() -> Option<Self> {
+                Self::is_available().then_some($token(()))
+            }
+            #[doc = concat!("True when the CPU has ", $what, " (run-time detection with `std`, the compile-time target features without).")]
+            pub fn is_available() -> bool {
+                super::detected!($($f),+)
+            }
+            /// A token without checking.
+            ///
+            /// # Safety
+            #[doc = concat!("The CPU must support ", $what, ".")]
+            pub unsafe fn new_unchecked() -> Self {
+                $token(())
+            }
+        }
+    };
+}
+pub(crate) use detected_token;

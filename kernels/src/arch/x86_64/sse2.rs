@@ -4,7 +4,6 @@
 
 use crate::arch::generic::{self as g, Vector};
 use core::arch::x86_64::*;
-use core::ops::{Add, Div, Mul, Neg, Sub};
 
 crate::arch::always_available_token!(
     /// Token for the SSE2 tier (always available on x86_64).
@@ -13,36 +12,12 @@ crate::arch::always_available_token!(
 
 crate::arch::entry_points!(Sse2, F64x2, "sse2");
 
-/// Two `f64` lanes.
-#[derive(Debug, Clone, Copy)]
-#[repr(transparent)]
-pub struct F64x2(__m128d);
-
-macro_rules! binop {
-    ($tr:ident, $f:ident, $intr:ident) => {
-        impl $tr for F64x2 {
-            type Output = Self;
-            #[inline(always)]
-            fn $f(self, o: Self) -> Self {
-                // SAFETY: SSE2 is part of the x86_64 baseline.
-                F64x2(unsafe { $intr(self.0, o.0) })
-            }
-        }
-    };
-}
-binop!(Add, add, _mm_add_pd);
-binop!(Sub, sub, _mm_sub_pd);
-binop!(Mul, mul, _mm_mul_pd);
-binop!(Div, div, _mm_div_pd);
-
-impl Neg for F64x2 {
-    type Output = Self;
-    #[inline(always)]
-    fn neg(self) -> Self {
-        // SAFETY: SSE2 is part of the x86_64 baseline.
-        F64x2(unsafe { _mm_xor_pd(self.0, _mm_set1_pd(-0.0)) })
-    }
-}
+crate::arch::vector_type!(
+    /// Two `f64` lanes.
+    F64x2(__m128d);
+    add _mm_add_pd, sub _mm_sub_pd, mul _mm_mul_pd, div _mm_div_pd,
+    neg |x| _mm_xor_pd(x, _mm_set1_pd(-0.0))
+);
 
 #[inline(always)]
 fn i64s(v: u64) -> __m128i {
