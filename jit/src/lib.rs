@@ -37,7 +37,7 @@ mod tape;
 pub use auto::{Backend, Evaluator};
 pub use compiled::{CompiledKernel, MAX_COLUMNS, MapFn, ModelMapFn, ModelSumFn, SumFn};
 pub use expr::{Expr, ExprError};
-pub use model::{CompiledModel, Model, ModelError};
+pub use model::{CompiledModel, Model, ModelError, ModelPlan};
 
 use codegen::{Baked, Mode, Program, Target};
 use compiled::{Code, Owned, Rows};
@@ -253,8 +253,83 @@ impl Jit {
         ))
     }
 
-    /// Compiles a [`Model`] into one fused pass over its columns.
+    /// Compiles a [`Model`] into one pass over its columns, choosing the plan: when the
+    /// model has family terms and the dispatched AOT tier has wider vectors than the
+    /// JIT's two lanes (AVX2, AVX-512), [`ModelPlan::Blocked`]; otherwise
+    /// [`ModelPlan::Fused`].
     pub fn compile_model<F: Float>(&self, model: &Model<F>) -> Result<CompiledModel<F>, JitError> {
+        let families = model
+            .terms
+            .iter()
+            .any(|t| matches!(t, model::Term::Dist(_)));
+        let plan = if families && expfam_kernels::simd::current().lanes() > 2 {
+            ModelPlan::Blocked
+        } else {
+            ModelPlan::Fused
+        };
+        self.compile_model_as(model, plan)
+    }
+
+    /// Compiles a [`Model`] with the plan given.
+    ///
+    /// ```
+    /// use expfam_jit::{Expr, Jit, Model, ModelPlan};
+    /// use expfam_kernels::Dist;
+    /// let m = Model::new()
+    ///     .dist(Dist::from_name("gamma", &[2.0, 1.0f64]).unwrap())
+    ///     .expr(-(Expr::x() * 0.5));
+    /// let jit = Jit::new().unwrap();
+    /// let (a, b) = ([1.0, 2.0, 3.0], [2.0, 4.0, 6.0]);
+    /// let (mut fused, mut blocked) = ([0.0; 3], [0.0; 3]);
+    /// jit.compile_model_as(&m, ModelPlan::Fused).unwrap().map(&[&a, &b], &mut fused).unwrap();
+    /// jit.compile_model_as(&m, ModelPlan::Blocked).unwrap().map(&[&a, &b], &mut blocked).unwrap();
+    /// for (f, b) in fused.iter().zip(&blocked) {
+    ///     assert!((f - b).abs() < 1e-13);
+    /// }
+    /// ```
+    pub fn compile_model_as<F: Float>(
+        &self,
+        model: &Model<F>,
+        plan: ModelPlan,
+    ) -> Result<CompiledModel<F>, JitError> {
+        // Checks every term (and the column count) for both plans.
+        let _ = model.row_fn()?;
+        let (jit_columns, aot): (Vec<usize>, Vec<_>) = match plan {
+            ModelPlan::Fused => ((0..model.len()).collect(), Vec::new()),
+            ModelPlan::Blocked => {
+                let mut exprs = Vec::new();
+                let mut dists = Vec::new();
+                for (i, t) in model.terms.iter().enumerate() {
+                    match t {
+                        model::Term::Expr(_) => exprs.push(i),
+                        model::Term::Dist(d) => dists.push((i, d.kernel())),
+                    }
+                }
+                (exprs, dists)
+            }
+        };
+        let jit = if jit_columns.is_empty() {
+            None
+        } else {
+            let part = Model {
+                terms: jit_columns
+                    .iter()
+                    .map(|&i| model.terms[i].clone())
+                    .collect(),
+            };
+            Some(self.compile_terms(&part)?)
+        };
+        Ok(CompiledModel {
+            jit,
+            jit_columns,
+            aot,
+            columns: model.len(),
+            plan,
+        })
+    }
+
+    /// One JIT loop over all the terms of `model`, term `i` on the `i`-th column passed.
+    fn compile_terms<F: Float>(&self, model: &Model<F>) -> Result<Owned<F>, JitError> {
         let row = model.row_fn()?;
         let (traced, fast, tape) = tape::trace_speculative(|| {
             use expfam_kernels::arch::generic::Vector;
@@ -286,10 +361,7 @@ impl Jit {
             columns: model.len(),
             f: Box::new(row),
         };
-        Ok(CompiledModel {
-            owned: self.build(tape, traced, fast, model.len(), rows)?,
-            columns: model.len(),
-        })
+        self.build(tape, traced, fast, model.len(), rows)
     }
 
     /// Lowers a traced program (or, for `None`, a program that sends every row to the

@@ -2,7 +2,7 @@
 
 use crate::compiled::{MAX_COLUMNS, ModelMapFn, ModelSumFn, Owned};
 use crate::expr::Expr;
-use expfam_kernels::{Dist, Float, Kernel};
+use expfam_kernels::{Dist, DistKernel, Float, Kernel};
 use std::fmt;
 
 /// Why a model cannot be compiled or evaluated on the given columns.
@@ -166,29 +166,56 @@ impl<F: Float> Model<F> {
     }
 }
 
-/// A [`Model`] compiled into one fused pass over its columns.
-pub struct CompiledModel<F> {
-    pub(crate) owned: Owned<F>,
-    pub(crate) columns: usize,
+/// How a [`CompiledModel`] runs its one pass over the rows.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelPlan {
+    /// Every term inline in one JIT loop (Cranelift's 128-bit vectors).
+    Fused,
+    /// The rows in blocks that stay in L1: per block, the family terms run at the
+    /// dispatched AOT SIMD tier (wider than the JIT's vectors) and add into the output
+    /// block, and the expression terms, if any, run as one JIT loop over their columns.
+    /// Each column is read once and the output written once, as in [`ModelPlan::Fused`].
+    Blocked,
 }
 
-impl<F> fmt::Debug for CompiledModel<F> {
+/// Rows per block of [`ModelPlan::Blocked`]: a block of each column and the scratch
+/// block (4 KiB each in `f64`) stay in L1.
+const BLOCK: usize = 512;
+
+/// A [`Model`] compiled into one pass over its columns (see [`ModelPlan`]).
+pub struct CompiledModel<F: Float> {
+    /// The JIT code over the columns in `jit_columns` (all of them for `Fused`).
+    pub(crate) jit: Option<Owned<F>>,
+    pub(crate) jit_columns: Vec<usize>,
+    /// The family terms run at the AOT tier (`Blocked` only), with their columns.
+    pub(crate) aot: Vec<(usize, DistKernel<F>)>,
+    pub(crate) columns: usize,
+    pub(crate) plan: ModelPlan,
+}
+
+impl<F: Float> fmt::Debug for CompiledModel<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CompiledModel")
             .field("columns", &self.columns)
+            .field("plan", &self.plan)
             .finish_non_exhaustive()
     }
 }
 
 impl<F: Float> CompiledModel<F> {
-    fn pointers(&self, cols: &[&[F]], rows: usize) -> Result<[*const F; MAX_COLUMNS], ModelError> {
+    /// How this model runs.
+    pub fn plan(&self) -> ModelPlan {
+        self.plan
+    }
+
+    fn check(&self, cols: &[&[F]], rows: usize) -> Result<(), ModelError> {
         if cols.len() != self.columns {
             return Err(ModelError::ColumnCount {
                 expected: self.columns,
                 got: cols.len(),
             });
         }
-        let mut p = [std::ptr::null(); MAX_COLUMNS];
         for (i, c) in cols.iter().enumerate() {
             if c.len() != rows {
                 return Err(ModelError::ColumnLength {
@@ -197,19 +224,76 @@ impl<F: Float> CompiledModel<F> {
                     expected: rows,
                 });
             }
-            p[i] = c.as_ptr();
         }
-        Ok(p)
+        Ok(())
+    }
+
+    /// The JIT code's source argument for rows `start..`: the column itself when the
+    /// code reads one column, else (in `ptrs`) the array of column pointers.
+    fn source(
+        &self,
+        cols: &[&[F]],
+        start: usize,
+        ptrs: &mut [*const F; MAX_COLUMNS],
+    ) -> *const *const F {
+        for (p, &c) in ptrs.iter_mut().zip(&self.jit_columns) {
+            *p = cols[c][start..].as_ptr();
+        }
+        if self.jit_columns.len() == 1 {
+            ptrs[0] as *const *const F
+        } else {
+            ptrs.as_ptr()
+        }
     }
 
     /// `out[r] = Σ_i term_i(cols[i][r])` in one pass.
     pub fn map(&self, cols: &[&[F]], out: &mut [F]) -> Result<(), ModelError> {
-        let p = self.pointers(cols, out.len())?;
-        // SAFETY: every column holds `out.len()` rows (checked); the code lives as long
-        // as `self`; the signature is that of `codegen::build` in map mode.
-        unsafe {
-            let f = std::mem::transmute::<*const u8, ModelMapFn<F>>(self.owned.map);
-            f(p.as_ptr(), out.as_mut_ptr(), out.len());
+        self.check(cols, out.len())?;
+        let mut ptrs = [std::ptr::null(); MAX_COLUMNS];
+        if self.plan == ModelPlan::Fused {
+            if let Some(jit) = &self.jit {
+                let src = self.source(cols, 0, &mut ptrs);
+                // SAFETY: every column holds `out.len()` rows (checked); the code lives as
+                // long as `self`; the signature is that of `codegen::build` in map mode.
+                unsafe {
+                    let f = std::mem::transmute::<*const u8, ModelMapFn<F>>(jit.map);
+                    f(src, out.as_mut_ptr(), out.len());
+                }
+            }
+            return Ok(());
+        }
+        let mut scratch = [F::ZERO; BLOCK];
+        let mut start = 0;
+        for block in out.chunks_mut(BLOCK) {
+            let len = block.len();
+            let mut written = false;
+            if let Some(jit) = &self.jit {
+                let src = self.source(cols, start, &mut ptrs);
+                // SAFETY: each JIT column holds at least `start + len` rows (checked), so
+                // `len` rows from `start`; `block` has `len` slots; the code lives as long
+                // as `self`.
+                unsafe {
+                    let f = std::mem::transmute::<*const u8, ModelMapFn<F>>(jit.map);
+                    f(src, block.as_mut_ptr(), len);
+                }
+                written = true;
+            }
+            for (c, k) in &self.aot {
+                let xs = &cols[*c][start..start + len];
+                if written {
+                    let tmp = &mut scratch[..len];
+                    k.map(xs, tmp)
+                        .expect("the block and the scratch have one length");
+                    for (o, t) in block.iter_mut().zip(tmp.iter()) {
+                        *o += *t;
+                    }
+                } else {
+                    k.map(xs, block)
+                        .expect("the block and the column slice have one length");
+                    written = true;
+                }
+            }
+            start += len;
         }
         Ok(())
     }
@@ -217,11 +301,22 @@ impl<F: Float> CompiledModel<F> {
     /// `Σ_r Σ_i term_i(cols[i][r])` in one pass, no stores.
     pub fn sum(&self, cols: &[&[F]]) -> Result<F, ModelError> {
         let rows = cols.first().map_or(0, |c| c.len());
-        let p = self.pointers(cols, rows)?;
-        // SAFETY: as in `map`, for the sum entry point.
-        Ok(unsafe {
-            let f = std::mem::transmute::<*const u8, ModelSumFn<F>>(self.owned.sum);
-            f(p.as_ptr(), rows)
-        })
+        self.check(cols, rows)?;
+        let mut total = 0.0f64;
+        if let Some(jit) = &self.jit {
+            let mut ptrs = [std::ptr::null(); MAX_COLUMNS];
+            let src = self.source(cols, 0, &mut ptrs);
+            // SAFETY: as in `map`, for the sum entry point.
+            total += unsafe {
+                let f = std::mem::transmute::<*const u8, ModelSumFn<F>>(jit.sum);
+                f(src, rows)
+            }
+            .to_f64();
+        }
+        // A sum stores nothing, so each family term runs over its whole column.
+        for (c, k) in &self.aot {
+            total += k.sum(cols[*c]).to_f64();
+        }
+        Ok(F::from_f64(total))
     }
 }

@@ -2,9 +2,10 @@
 //! inputs), models against the sum of their terms, compile/drop churn, and compiled
 //! kernels shared by two threads.
 
-use expfam_jit::{Evaluator, Expr, ExprError, Jit, JitError, Model, ModelError};
+use expfam_jit::{Evaluator, Expr, ExprError, Jit, JitError, Model, ModelError, ModelPlan};
 use expfam_kernels::{Dist, Kernel};
 use proptest::prelude::*;
+use rstest::rstest;
 use std::sync::Arc;
 
 fn jit() -> Jit {
@@ -123,10 +124,19 @@ fn model() -> Model<f64> {
         .expr(-(Expr::x().abs()) - 2f64.ln())
 }
 
-#[test]
-fn a_model_is_the_sum_of_its_terms() {
+#[rstest]
+#[case::chosen(None)]
+#[case::fused(Some(ModelPlan::Fused))]
+#[case::blocked(Some(ModelPlan::Blocked))]
+fn a_model_is_the_sum_of_its_terms(#[case] plan: Option<ModelPlan>) {
     let m = model();
-    let k = jit().compile_model(&m).unwrap();
+    let k = match plan {
+        None => jit().compile_model(&m).unwrap(),
+        Some(p) => jit().compile_model_as(&m, p).unwrap(),
+    };
+    if let Some(p) = plan {
+        assert_eq!(k.plan(), p);
+    }
     let n = 1003;
     let cols: Vec<Vec<f64>> = (0..4)
         .map(|c| {
@@ -199,6 +209,79 @@ fn a_model_is_the_sum_of_its_terms() {
         jit().compile_model(&Model::<f64>::new()),
         Err(JitError::Model(ModelError::Empty))
     ));
+}
+
+/// One-term models (the code reads its one column directly, not through an array of
+/// column pointers), family-only and expression-only, in both plans, over lengths that
+/// leave tails and span several blocks.
+#[rstest]
+fn one_term_models_match_their_term(
+    #[values(ModelPlan::Fused, ModelPlan::Blocked)] plan: ModelPlan,
+    #[values(1, 7, 512, 1030)] n: usize,
+) {
+    let d = Dist::from_name("gamma", &[2.5, 0.5f64]).unwrap();
+    let e = Expr::x().ln() * 2.0 - Expr::x();
+    let xs: Vec<f64> = (0..n).map(|i| 0.05 + i as f64 * 0.37).collect();
+    let mut out = vec![0.0; n];
+    let k = jit().compile_model_as(&Model::new().dist(d), plan).unwrap();
+    k.map(&[&xs], &mut out).unwrap();
+    let mut total = 0.0;
+    for (x, y) in xs.iter().zip(&out) {
+        let want = d.kernel().eval(*x);
+        assert!(
+            (y - want).abs() <= 1e-13 * want.abs().max(1.0),
+            "{plan:?} x={x}: {y} vs {want}"
+        );
+        total += want;
+    }
+    let s = k.sum(&[&xs]).unwrap();
+    assert!(
+        (s - total).abs() <= 1e-12 * total.abs().max(1.0),
+        "{s} vs {total}"
+    );
+
+    let k = jit()
+        .compile_model_as(&Model::new().expr(e.clone()), plan)
+        .unwrap();
+    k.map(&[&xs], &mut out).unwrap();
+    for (x, y) in xs.iter().zip(&out) {
+        let want = e.eval(*x, &[]).unwrap();
+        assert!(
+            (y - want).abs() <= 1e-13 * want.abs().max(1.0),
+            "{plan:?} x={x}: {y} vs {want}"
+        );
+    }
+}
+
+/// The blocked plan with the expression terms between family terms: each term still
+/// reads its own column.
+#[test]
+fn blocked_models_keep_each_term_on_its_column() {
+    let n = 700;
+    let m = Model::new()
+        .expr(Expr::x() * 3.0)
+        .dist(Dist::from_name("exponential", &[2.0f64]).unwrap())
+        .expr(-Expr::x())
+        .dist(Dist::from_name("normal", &[1.0, 0.5]).unwrap());
+    let k = jit().compile_model_as(&m, ModelPlan::Blocked).unwrap();
+    let cols: Vec<Vec<f64>> = (0..4)
+        .map(|c| {
+            (0..n)
+                .map(|i| (c + 1) as f64 * 0.1 + i as f64 * 0.003)
+                .collect()
+        })
+        .collect();
+    let refs: Vec<&[f64]> = cols.iter().map(|c| c.as_slice()).collect();
+    let mut out = vec![0.0; n];
+    k.map(&refs, &mut out).unwrap();
+    for r in 0..n {
+        let row = [cols[0][r], cols[1][r], cols[2][r], cols[3][r]];
+        let want = m.eval_row(&row).unwrap();
+        assert!(
+            (out[r] - want).abs() <= 1e-13 * want.abs().max(1.0),
+            "row {r}"
+        );
+    }
 }
 
 #[test]

@@ -65,6 +65,22 @@ impl Tier {
         }
     }
 
+    /// The `f64` lanes of the tier's vectors (`f32` batches are widened to `f64`).
+    ///
+    /// ```
+    /// use expfam_kernels::simd::Tier;
+    /// assert_eq!(Tier::Avx512.lanes(), 8);
+    /// assert_eq!(Tier::Scalar.lanes(), 1);
+    /// ```
+    pub fn lanes(self) -> usize {
+        match self {
+            Tier::Scalar => 1,
+            Tier::Sse2 | Tier::Neon | Tier::Simd128 => 2,
+            Tier::Avx2 | Tier::Portable => 4,
+            Tier::Avx512 => 8,
+        }
+    }
+
     /// The tier called `name`.
     pub fn from_name(name: &str) -> Option<Tier> {
         TIERS.into_iter().find(|t| t.name() == name)
