@@ -262,9 +262,40 @@ pub fn map<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F], out: &mut [
         }
         i += l;
     }
-    for j in i..n {
-        out[j] = k.eval(xs[j]);
+    match partial::<V, F, K>(k, &xs[i..]) {
+        Some(a) => {
+            for (o, v) in out[i..n].iter_mut().zip(a.as_ref()) {
+                *o = F::from_f64(*v);
+            }
+        }
+        None => {
+            for j in i..n {
+                out[j] = k.eval(xs[j]);
+            }
+        }
     }
+}
+
+/// Fewest trailing points evaluated as one padded vector: a lone point costs less in
+/// the scalar kernel than a whole vector (a batch of one is a single call).
+const PARTIAL_MIN: usize = 2;
+
+/// The last `xs.len() < LANES` points as one vector, padded with copies of the first
+/// point (so a padding lane is special only when a real one is): the lane values, of
+/// which the first `xs.len()` are the points'. `None` when a lane is special or there
+/// are fewer than [`PARTIAL_MIN`] points: the caller evaluates those in the scalar
+/// kernel.
+#[inline(always)]
+fn partial<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F]) -> Option<V::Array> {
+    if xs.len() < PARTIAL_MIN {
+        return None;
+    }
+    let mut a = V::splat(xs[0].to_f64()).to_array();
+    for (l, x) in a.as_mut().iter_mut().zip(xs) {
+        *l = x.to_f64();
+    }
+    let (v, s) = k.eval_v(V::from_array(a));
+    (!V::any(s)).then(|| v.to_array())
 }
 
 /// `Σ k(xs[i])` with four vector accumulators (in `f64` for every `F`), no stores.
@@ -327,8 +358,28 @@ fn sum_pass<V: Vector, F: Float, K: VectorKernel<F>, const ACCUMULATE: bool>(
         }
         i += 4 * l;
     }
-    for &x in &xs[i..] {
-        tail += k.eval(x).to_f64();
+    while i + l <= n {
+        // SAFETY: i + LANES <= n.
+        let x = unsafe { F::load_v::<V>(xs.as_ptr().add(i)) };
+        let (a, s) = step(x, acc[0]);
+        if V::any(s) {
+            for &x in &xs[i..i + l] {
+                tail += k.eval(x).to_f64();
+            }
+        } else {
+            acc[0] = a;
+            vector_points += l;
+        }
+        i += l;
+    }
+    // Evaluated, not accumulated: padding lanes must not enter the accumulators.
+    match partial::<V, F, K>(k, &xs[i..]) {
+        Some(a) => tail += a.as_ref()[..n - i].iter().sum::<f64>(),
+        None => {
+            for &x in &xs[i..] {
+                tail += k.eval(x).to_f64();
+            }
+        }
     }
     let total = ((acc[0] + acc[1]) + (acc[2] + acc[3])).reduce_add();
     (total, vector_points, tail)
