@@ -250,21 +250,14 @@ impl<F: Float> CompiledModel<F> {
     pub fn map(&self, cols: &[&[F]], out: &mut [F]) -> Result<(), ModelError> {
         self.check(cols, out.len())?;
         let mut ptrs = [std::ptr::null(); MAX_COLUMNS];
-        if self.plan == ModelPlan::Fused {
-            if let Some(jit) = &self.jit {
-                let src = self.source(cols, 0, &mut ptrs);
-                // SAFETY: every column holds `out.len()` rows (checked); the code lives as
-                // long as `self`; the signature is that of `codegen::build` in map mode.
-                unsafe {
-                    let f = std::mem::transmute::<*const u8, ModelMapFn<F>>(jit.map);
-                    f(src, out.as_mut_ptr(), out.len());
-                }
-            }
-            return Ok(());
-        }
+        // The fused loop takes all the rows at once.
+        let rows_per_block = match self.plan {
+            ModelPlan::Fused => out.len().max(1),
+            ModelPlan::Blocked => BLOCK,
+        };
         let mut scratch = [F::ZERO; BLOCK];
         let mut start = 0;
-        for block in out.chunks_mut(BLOCK) {
+        for block in out.chunks_mut(rows_per_block) {
             let len = block.len();
             let mut written = false;
             if let Some(jit) = &self.jit {
