@@ -45,6 +45,12 @@ pub(crate) struct Target {
     pub(crate) call_conv: CallConv,
     /// The ISA has a fused multiply-add for F64X2.
     pub(crate) fma: bool,
+    /// Squares (`±w·w + d`) are a multiply and an add, not an FMA (x86-64): on Zen 4
+    /// a two-FMA chain per F64X2 vector (`fma(x, a, b)` then `fma(-z, z, c)`, the
+    /// Normal kernel) streams at 0.224 ns/element against 0.161 with the square split
+    /// (hand-written loops, n = 4096), though 256-bit FMAs show no such cost. Long
+    /// FMA chains (polynomials) stay fused: split, they measured slower.
+    pub(crate) split_squares: bool,
     /// `floor`/`nearest` on F64X2 are single instructions (SSE4.1, NEON).
     pub(crate) native_round: bool,
     /// What `FunctionBuilder::finalize` needs to know of the target.
@@ -238,6 +244,15 @@ fn emit(
                     let d = b.ins().band(above, one);
                     let d = b.ins().bitcast(FV, little(), d);
                     b.ins().fsub(r, d)
+                }
+            }
+            Op::Fma(a, c, d) if t.split_squares && square(ops, a, c).is_some() => {
+                let (w, negated) = square(ops, a, c).expect("matched");
+                let m = b.ins().fmul(g(w), g(w));
+                if negated {
+                    b.ins().fsub(g(d), m)
+                } else {
+                    b.ins().fadd(m, g(d))
                 }
             }
             Op::Fma(a, c, d) => {
@@ -622,4 +637,18 @@ pub(crate) fn build(
     b.ins().return_(&[s]);
     b.seal_all_blocks();
     b.finalize(t.frontend);
+}
+
+/// `Fma(a, c, _)` is `±w·w`: returns `w` and whether it is negated (see
+/// [`Target::split_squares`]).
+fn square(ops: &[Op], a: Id, c: Id) -> Option<(Id, bool)> {
+    if a == c {
+        Some((a, false))
+    } else if ops[a as usize] == Op::Neg(c) {
+        Some((c, true))
+    } else if ops[c as usize] == Op::Neg(a) {
+        Some((a, true))
+    } else {
+        None
+    }
 }

@@ -171,6 +171,8 @@ impl Jit {
             pointer: isa.pointer_type(),
             call_conv: isa.default_call_conv(),
             fma: aarch64 || flag(&isa, "has_fma"),
+            // Measured on x86-64 only; NEON keeps its fused squares.
+            split_squares: !aarch64,
             native_round: aarch64 || flag(&isa, "has_sse41"),
             frontend: isa.frontend_config(),
         };
