@@ -30,6 +30,23 @@ pub fn bench_params(family: &str) -> &'static [f64] {
     }
 }
 
+/// The benchmark parameters of `family` moved by a relative `k`·10⁻⁴ (a sampler's
+/// proposal; a binomial's n stays put): for timing compiles with new constants.
+pub fn moved_params(family: &str, k: usize) -> Vec<f64> {
+    let fixed = usize::from(family == "binomial");
+    bench_params(family)
+        .iter()
+        .enumerate()
+        .map(|(j, &p)| {
+            if j < fixed {
+                p
+            } else {
+                p * (1.0 + k as f64 * 1e-4)
+            }
+        })
+        .collect()
+}
+
 /// A reproducible generator (SplitMix64).
 #[derive(Debug, Clone)]
 pub struct SplitMix(pub u64);

@@ -10,7 +10,7 @@
 
 use expfam_bench::cli::{Backend, USAGE, Usage, parse_dist, parse_eval_args, parse_xs};
 use expfam_bench::peer::Statrs;
-use expfam_bench::{bench_dist, bench_params, inputs, roofline, timing};
+use expfam_bench::{bench_dist, bench_params, inputs, moved_params, roofline, timing};
 use expfam_kernels::{Dist, FAMILIES, Float, Kernel};
 use std::hint::black_box;
 use std::io::{BufWriter, Read, Write};
@@ -398,23 +398,46 @@ fn measure<F: Float>(
                     });
                 }
                 if n == sizes[0] {
-                    let mut ts: Vec<f64> = (0..15)
-                        .map(|_| {
-                            let t = std::time::Instant::now();
-                            black_box(jit.compile(black_box(&dist)).expect("compiles"));
-                            t.elapsed().as_secs_f64() * 1e9
-                        })
-                        .collect();
-                    ts.sort_by(f64::total_cmp);
-                    emit(Row {
-                        family,
-                        backend: "jit",
-                        tier: jit_tier,
-                        op: "compile",
-                        n: 1,
-                        ns: ts[ts.len() / 2],
-                        f,
-                    });
+                    // `compile`: Cranelift every time (templates off), the cost of a
+                    // family's first kernel. `recompile`: new parameters every time,
+                    // as a sampler's proposals, templates on (the first two of each
+                    // shape compile with Cranelift, the rest are copies).
+                    let mut cold = jit.clone();
+                    cold.set_templates(false);
+                    let median = |jit: &expfam_jit::Jit, count: usize, moved: bool| {
+                        let mut ts: Vec<f64> = (1..=count)
+                            .map(|k| {
+                                let d = if moved {
+                                    let ps: Vec<F> = moved_params(family, k)
+                                        .iter()
+                                        .map(|&p| F::from_f64(p))
+                                        .collect();
+                                    Dist::from_name(family, &ps).expect("valid")
+                                } else {
+                                    dist
+                                };
+                                let t = std::time::Instant::now();
+                                black_box(jit.compile(black_box(&d)).expect("compiles"));
+                                t.elapsed().as_secs_f64() * 1e9
+                            })
+                            .collect();
+                        ts.sort_by(f64::total_cmp);
+                        ts[ts.len() / 2]
+                    };
+                    for (op, ns) in [
+                        ("compile", median(&cold, 15, false)),
+                        ("recompile", median(jit, 31, true)),
+                    ] {
+                        emit(Row {
+                            family,
+                            backend: "jit",
+                            tier: jit_tier,
+                            op,
+                            n: 1,
+                            ns,
+                            f,
+                        });
+                    }
                 }
             }
             if with_statrs {
@@ -583,7 +606,7 @@ fn print_table(rows: &[Row]) {
     for f in ["f64", "f32"] {
         let mut ns: Vec<usize> = rows
             .iter()
-            .filter(|r| r.f == f && r.op != "compile" && r.family != "model3")
+            .filter(|r| r.f == f && !r.op.contains("compile") && r.family != "model3")
             .map(|r| r.n)
             .collect();
         ns.sort();
@@ -639,9 +662,28 @@ fn print_table(rows: &[Row]) {
     }
     let compiles: Vec<&Row> = rows.iter().filter(|r| r.op == "compile").collect();
     if !compiles.is_empty() {
-        out!("jit compile time, median of 15 (µs per kernel: both entry points, finalized)");
+        out!(
+            "jit compile time, µs per kernel (finalized, callable): compile = Cranelift \
+             (median of 15), recompile = new parameters each time (median of 31, templates)"
+        );
+        out!(
+            "  {:<18} {:>3} {:>9} {:>9}",
+            "family",
+            "f",
+            "compile",
+            "recompile"
+        );
         for r in compiles {
-            out!("  {:<18} {:>3} {:>9.1}", r.family, r.f, r.ns / 1000.0);
+            let again = rows
+                .iter()
+                .find(|q| q.op == "recompile" && q.family == r.family && q.f == r.f);
+            out!(
+                "  {:<18} {:>3} {:>9.1} {:>9}",
+                r.family,
+                r.f,
+                r.ns / 1000.0,
+                cell(again.map(|q| q.ns / 1000.0), "", 1)
+            );
         }
     }
     let ma = rows

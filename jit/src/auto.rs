@@ -274,9 +274,13 @@ impl<F: Float> Evaluator<F> {
         aot: impl Fn(&[F], &mut [F]),
     ) -> Choice<F> {
         let compiled = self.compiled.get_or_init(|| {
-            Jit::new()
-                .and_then(|j| j.compile(&self.dist))
-                .ok()
+            // One JIT for every evaluator of the process, so that they share its
+            // templates: an evaluator per parameter value compiles in microseconds.
+            static SHARED: OnceLock<Option<Jit>> = OnceLock::new();
+            SHARED
+                .get_or_init(|| Jit::new().ok())
+                .as_ref()
+                .and_then(|j| j.compile(&self.dist).ok())
                 .map(Arc::new)
         });
         let Some(k) = compiled else {

@@ -98,14 +98,33 @@ pub type ModelMapFn<F> = unsafe extern "C" fn(*const *const F, *mut F, usize);
 /// A model's sum entry point: `(columns, n) -> Σ`.
 pub type ModelSumFn<F> = unsafe extern "C" fn(*const *const F, usize) -> F;
 
+/// How a kernel's machine code was produced.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeSource {
+    /// Compiled by Cranelift for this kernel.
+    Compiled,
+    /// A template's code (compiled by Cranelift for an earlier kernel of the same
+    /// shape, and checked against it) with this kernel's constants written in: see
+    /// [`Jit::set_templates`](crate::Jit::set_templates).
+    Template,
+}
+
 /// Two finalized functions (map, sum) and everything they point to.
 pub(crate) struct Owned<F> {
     pub(crate) map: *const u8,
     pub(crate) sum: *const u8,
+    pub(crate) source: CodeSource,
+    /// The body's machine code as linked (for tests that compare code).
+    #[cfg(test)]
+    pub(crate) body: Vec<u8>,
+    /// The fallback context's address, baked into the body.
+    #[cfg(test)]
+    pub(crate) ctx: usize,
     // Owners only: the code, and what it points to (kept alive with it).
     pub(crate) _code: Code,
     pub(crate) _rows: Box<Rows<F>>,
-    pub(crate) _tables: Vec<Box<[f64]>>,
+    pub(crate) _tables: crate::template::Tables,
 }
 
 // SAFETY: the function pointers point into `code`, immutable machine code; `rows` is
@@ -139,6 +158,11 @@ impl<F: Float> CompiledKernel<F> {
         CompiledKernel { owned }
     }
 
+    #[cfg(test)]
+    pub(crate) fn owned(&self) -> &Owned<F> {
+        &self.owned
+    }
+
     /// `out[i] = ln p(xs[i])`, one call into the compiled code.
     pub fn map(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
         if xs.len() != out.len() {
@@ -165,6 +189,19 @@ impl<F: Float> CompiledKernel<F> {
         // SAFETY: one value in, one out.
         unsafe { (self.raw_map())(&x, out.as_mut_ptr(), 1) };
         out[0]
+    }
+
+    /// Whether the code was compiled for this kernel or instantiated from a template.
+    ///
+    /// ```
+    /// use expfam_jit::{CodeSource, Jit};
+    /// use expfam_kernels::Dist;
+    /// let jit = Jit::new().unwrap();
+    /// let first = jit.compile(&Dist::from_name("gamma", &[2.5, 1.5f64]).unwrap()).unwrap();
+    /// assert_eq!(first.source(), CodeSource::Compiled);
+    /// ```
+    pub fn source(&self) -> CodeSource {
+        self.owned.source
     }
 
     /// The raw map entry point, for callers that want the C ABI.

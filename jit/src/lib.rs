@@ -33,14 +33,16 @@ mod compiled;
 mod expr;
 mod model;
 mod tape;
+mod template;
 
 pub use auto::{Backend, Evaluator};
-pub use compiled::{CompiledKernel, MAX_COLUMNS, MapFn, ModelMapFn, ModelSumFn, SumFn};
+pub use compiled::{CodeSource, CompiledKernel, MAX_COLUMNS, MapFn, ModelMapFn, ModelSumFn, SumFn};
 pub use expr::{Expr, ExprError};
 pub use model::{CompiledModel, Model, ModelError, ModelPlan};
 
 use codegen::{Baked, Mode, Program, Target};
 use compiled::{Code, Owned, Rows};
+use cranelift_codegen::ir;
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::FunctionBuilderContext;
@@ -49,7 +51,9 @@ use cranelift_module::Module;
 use expfam_kernels::arch::generic::VectorKernel;
 use expfam_kernels::{Dist, Float, Kernel, KernelVisitor};
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 use tape::{T, Tape};
+use template::{Instance, Lookup, Tables, Templates};
 
 /// Why the JIT could not produce code.
 #[non_exhaustive]
@@ -121,6 +125,11 @@ pub struct Jit {
     target: Target,
     verify: bool,
     unroll: Option<usize>,
+    use_templates: bool,
+    /// Shared by clones.
+    templates: Arc<Templates>,
+    /// The entry points, for `f64` and `f32`, compiled on first use.
+    stubs: Arc<[OnceLock<[template::Func; 2]>; 2]>,
 }
 
 impl fmt::Debug for Jit {
@@ -182,6 +191,9 @@ impl Jit {
             target,
             verify: cfg!(debug_assertions),
             unroll: None,
+            use_templates: true,
+            templates: Arc::default(),
+            stubs: Arc::default(),
         })
     }
 
@@ -197,6 +209,46 @@ impl Jit {
     pub fn set_unroll(&mut self, vectors: Option<usize>) -> &mut Self {
         self.unroll = vectors.map(|v| v.clamp(1, 8));
         self
+    }
+
+    /// Reuses compiled code for kernels that differ from an earlier one only in
+    /// their constants (on by default). A kernel's code is Cranelift's code for the
+    /// first kernel of its *shape* (its program with the parameter-dependent
+    /// constants left out). The second kernel of a shape is compiled with sentinel
+    /// constants; that code becomes the shape's template if, with the first kernel's
+    /// constants written in, it is byte for byte the first kernel's code. From then
+    /// on a kernel of that shape is the template with its own constants written in.
+    /// A sampler that compiles a kernel per proposal pays Cranelift's passes twice
+    /// per family, then a copy.
+    /// [`CompiledKernel::source`] tells which a kernel got. Clones of a `Jit` share
+    /// its templates.
+    ///
+    /// ```
+    /// use expfam_jit::{CodeSource, Jit};
+    /// use expfam_kernels::Dist;
+    /// let jit = Jit::new().unwrap();
+    /// let kernels: Vec<_> = [1.5, 1.7, 1.9]
+    ///     .iter()
+    ///     .map(|&rate| jit.compile(&Dist::from_name("gamma", &[2.5, rate]).unwrap()).unwrap())
+    ///     .collect();
+    /// let d = Dist::from_name("gamma", &[2.5, 1.9f64]).unwrap();
+    /// assert!((kernels[2].eval(0.7) - d.ln_pdf(0.7)).abs() < 1e-14);
+    /// # #[cfg(target_arch = "x86_64")]
+    /// assert_eq!(kernels[2].source(), CodeSource::Template);
+    /// ```
+    pub fn set_templates(&mut self, on: bool) -> &mut Self {
+        self.use_templates = on;
+        self
+    }
+
+    /// How many shapes have a template.
+    pub fn templates(&self) -> usize {
+        self.templates.count()
+    }
+
+    /// Forgets every template (of this `Jit` and its clones).
+    pub fn clear_templates(&self) {
+        self.templates.clear();
     }
 
     /// The ISA's name and the CPU features Cranelift will use (e.g. `has_avx2`).
@@ -368,7 +420,9 @@ impl Jit {
 
     /// Lowers a traced program (or, for `None`, a program that sends every row to the
     /// scalar path), and its speculative form if it has one (see
-    /// [`tape::trace_speculative`]), to two functions and finalizes them.
+    /// [`tape::trace_speculative`]), to the body function, and links it with the
+    /// entry points. The body comes from a template when its shape has one (see
+    /// [`Jit::set_templates`]).
     fn build<F: Float>(
         &self,
         mut tape: Tape,
@@ -387,110 +441,214 @@ impl Jit {
                 (zero, tape.push(tape::Op::MaskConst(true)))
             }
         };
+        let fast = fast.map(|(v, m)| (v.0, m.0));
         let rows = Box::new(rows);
-        let tables = std::mem::take(&mut tape.tables);
-        let program = Program {
-            tape: &tape,
-            value,
-            mask,
-            fast: fast.map(|(v, m)| (v.0, m.0)),
-            columns,
-        };
-        let hot = program.fast.unwrap_or((value, mask));
+        let ctx = &*rows as *const Rows<F> as usize;
+        let tables: Tables = std::mem::take(&mut tape.tables).into();
+        let hot = fast.unwrap_or((value, mask));
         let live = tape.live(&[hot.0, hot.1]).iter().filter(|&&l| l).count();
         // A speculative loop goes to the general program for the whole step when one
         // lane needs it: one vector per step keeps that step small.
-        let unroll = self.unroll.unwrap_or(if program.fast.is_some() {
+        let unroll = self.unroll.unwrap_or(if fast.is_some() {
             1
         } else if live <= 48 {
             4
         } else {
             2
         });
-        let baked = Baked {
-            fallback: compiled::fallback::<F> as *const () as usize,
-            ctx: &*rows as *const Rows<F> as usize,
-            tables: &tables,
+        let f32 = is_f32::<F>();
+        let compile = |tape: &Tape, tables: &Tables, ctx: usize| {
+            let program = Program {
+                tape,
+                value,
+                mask,
+                fast,
+                columns,
+            };
+            let baked = Baked {
+                fallback: compiled::fallback::<F> as *const () as usize,
+                ctx,
+                tables,
+            };
+            self.compile_body(&program, f32, &baked, unroll)
         };
+        if !self.use_templates {
+            let body = compile(&tape, &tables, ctx)?;
+            return self.link(body, CodeSource::Compiled, tables, rows);
+        }
+        let inst = Instance::of(&tape, (value, mask, fast), columns, unroll, f32, &tables);
+        let with_ctx = || {
+            let mut v = inst.values.clone();
+            v.push(ctx as u64);
+            v
+        };
+        let template = match self.templates.lookup(&inst.shape) {
+            Lookup::Template(t) => Some(t),
+            Lookup::Second(first) => {
+                let sentinels = inst.sentinel_tape(&tape);
+                let code = compile(&sentinels, &first.tables, template::ctx_sentinel() as usize)?;
+                self.templates.second(inst.shape.clone(), code, &first)
+            }
+            Lookup::New => {
+                let body = compile(&tape, &tables, ctx)?;
+                self.templates
+                    .first(inst.shape, &body, &inst.values, ctx as u64, &tables);
+                return self.link(body, CodeSource::Compiled, tables, rows);
+            }
+            Lookup::Rejected => None,
+        };
+        match template {
+            Some(t) => {
+                let body = template::Func {
+                    bytes: t.instantiate(&with_ctx()),
+                    align: t.body.align,
+                    relocs: t.body.relocs.clone(),
+                };
+                self.link(body, CodeSource::Template, Arc::clone(&t.tables), rows)
+            }
+            None => {
+                let body = compile(&tape, &tables, ctx)?;
+                self.link(body, CodeSource::Compiled, tables, rows)
+            }
+        }
+    }
+
+    /// Compiles the body of `program` (module ids as [`Jit::link`] lays them out).
+    fn compile_body(
+        &self,
+        program: &Program,
+        f32: bool,
+        baked: &Baked,
+        unroll: usize,
+    ) -> Result<template::Func, JitError> {
+        let mut ctx = cranelift_codegen::Context::new();
+        let mut fbc = FunctionBuilderContext::new();
+        codegen::build(
+            &mut ctx.func,
+            &mut fbc,
+            &self.target,
+            program,
+            f32,
+            baked,
+            unroll,
+        );
+        self.compile_func(&mut ctx, false, BODY)
+    }
+
+    /// The map and sum entry points for `f32` or `f64` (each calls the body, the
+    /// first function of its module): the same code for every kernel, compiled once
+    /// per `Jit`.
+    fn stubs(&self, f32: bool) -> Result<&[template::Func; 2], JitError> {
+        let cell = &self.stubs[usize::from(f32)];
+        if let Some(s) = cell.get() {
+            return Ok(s);
+        }
+        let mut fbc = FunctionBuilderContext::new();
+        let mut compile = |mode: Mode, id: u32| {
+            let mut ctx = cranelift_codegen::Context::new();
+            let func = &mut ctx.func;
+            let signature = func.import_signature(codegen::body_signature(&self.target));
+            let name = func.declare_imported_user_function(ir::UserExternalName {
+                namespace: 0,
+                index: BODY,
+            });
+            // Colocated, as `Module::declare_func_in_func` makes a local function.
+            let callee = func.import_function(ir::ExtFuncData {
+                name: ir::ExternalName::user(name),
+                signature,
+                colocated: true,
+                patchable: false,
+            });
+            codegen::build_entry(func, &mut fbc, &self.target, mode, f32, callee);
+            self.compile_func(&mut ctx, true, id)
+        };
+        let stubs = [compile(Mode::Map, MAP_STUB)?, compile(Mode::Sum, SUM_STUB)?];
+        Ok(cell.get_or_init(|| stubs))
+    }
+
+    /// Links `body` and the entry points into a module of their own, finalized.
+    fn link<F: Float>(
+        &self,
+        body: template::Func,
+        source: CodeSource,
+        tables: Tables,
+        rows: Box<Rows<F>>,
+    ) -> Result<Owned<F>, JitError> {
+        let f32 = is_f32::<F>();
+        let stubs = self.stubs(f32)?;
         // `Code` owns the module from here on and frees it on every path.
         let mut code = Code::new(JITModule::new(JITBuilder::with_isa(
             self.isa.clone(),
             cranelift_module::default_libcall_names(),
         )));
         let module = code.module_mut();
-        let mut ctx = module.make_context();
-        let mut fbc = FunctionBuilderContext::new();
-        codegen::build(
-            &mut ctx.func,
-            &mut fbc,
-            &self.target,
-            &program,
-            is_f32::<F>(),
-            &baked,
-            unroll,
-        );
-        let body = self.define(module, &mut ctx, false)?;
-        let mut ids = Vec::with_capacity(2);
-        for mode in [Mode::Map, Mode::Sum] {
-            let callee = module.declare_func_in_func(body, &mut ctx.func);
-            codegen::build_entry(
-                &mut ctx.func,
-                &mut fbc,
-                &self.target,
-                mode,
-                is_f32::<F>(),
-                callee,
-            );
-            ids.push(self.define(module, &mut ctx, true)?);
+        let mut ids = Vec::with_capacity(3);
+        for (signature, func) in [
+            (codegen::body_signature(&self.target), &body),
+            (codegen::signature(&self.target, Mode::Map, f32), &stubs[0]),
+            (codegen::signature(&self.target, Mode::Sum, f32), &stubs[1]),
+        ] {
+            let id = module.declare_anonymous_function(&signature)?;
+            // The relocations were made for these ids (see `BODY`).
+            debug_assert_eq!(id.as_u32(), [BODY, MAP_STUB, SUM_STUB][ids.len()]);
+            module.define_function_bytes(id, func.align, &func.bytes, &func.relocs)?;
+            ids.push(id);
         }
         module.finalize_definitions()?;
         Ok(Owned {
-            map: module.get_finalized_function(ids[0]),
-            sum: module.get_finalized_function(ids[1]),
+            map: module.get_finalized_function(ids[1]),
+            sum: module.get_finalized_function(ids[2]),
+            source,
+            #[cfg(test)]
+            body: body.bytes,
+            #[cfg(test)]
+            ctx: &*rows as *const Rows<F> as usize,
             _code: code,
             _rows: rows,
             _tables: tables,
         })
     }
-}
 
-impl Jit {
-    /// Verifies (if asked), declares and defines the function in `ctx`: for the host
-    /// ISA through the module, or (`stub`) compiled for `stub_isa` (no optimization,
-    /// single-pass register allocation) and defined as bytes.
-    fn define(
+    /// Verifies (if asked) and compiles the function in `ctx` for the host ISA, or
+    /// (`stub`) for `stub_isa` (no optimization, single-pass register allocation);
+    /// `id` is the function's id in its module.
+    fn compile_func(
         &self,
-        module: &mut JITModule,
         ctx: &mut cranelift_codegen::Context,
         stub: bool,
-    ) -> Result<cranelift_module::FuncId, JitError> {
+        id: u32,
+    ) -> Result<template::Func, JitError> {
         let isa = if stub { &self.stub_isa } else { &self.isa };
         if self.verify {
             cranelift_codegen::verifier::verify_function(&ctx.func, &**isa)
                 .map_err(JitError::Verifier)?;
         }
-        let id = module.declare_anonymous_function(&ctx.func.signature)?;
-        if stub {
-            ctx.compile(&**isa, &mut Default::default())
-                .map_err(|e| JitError::from(cranelift_module::ModuleError::Compilation(e.inner)))?;
-            let code = ctx.compiled_code().expect("just compiled");
-            let relocs: Vec<_> = code
-                .buffer
-                .relocs()
-                .iter()
-                .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, id))
-                .collect();
-            let align = u64::from(code.buffer.alignment)
-                .max(u64::from(isa.function_alignment().minimum))
-                .max(isa.symbol_alignment());
-            module.define_function_bytes(id, align, code.code_buffer(), &relocs)?;
-        } else {
-            module.define_function(id, ctx)?;
-        }
-        module.clear_context(ctx);
-        Ok(id)
+        ctx.compile(&**isa, &mut Default::default())
+            .map_err(|e| JitError::from(cranelift_module::ModuleError::Compilation(e.inner)))?;
+        let code = ctx.compiled_code().expect("just compiled");
+        let id = cranelift_module::FuncId::from_u32(id);
+        let relocs = code
+            .buffer
+            .relocs()
+            .iter()
+            .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, id))
+            .collect();
+        let align = u64::from(code.buffer.alignment)
+            .max(u64::from(isa.function_alignment().minimum))
+            .max(isa.symbol_alignment());
+        Ok(template::Func {
+            bytes: code.code_buffer().to_vec(),
+            align,
+            relocs,
+        })
     }
 }
+
+/// The ids of a kernel's functions in its module, in the order [`Jit::link`]
+/// declares them.
+const BODY: u32 = 0;
+const MAP_STUB: u32 = 1;
+const SUM_STUB: u32 = 2;
 
 /// Traces a family kernel's vector form on data column `column`.
 struct TraceKernel {

@@ -103,6 +103,14 @@ pub(crate) struct Tape {
 }
 
 impl Tape {
+    /// A tape of `ops` alone (for lowering; nothing more can be pushed meaningfully).
+    pub(crate) fn from_ops(ops: Vec<Op>) -> Tape {
+        Tape {
+            ops,
+            ..Tape::default()
+        }
+    }
+
     fn constant(&self, id: Id) -> Option<f64> {
         match self.ops[id as usize] {
             Op::Const(b) => Some(f64::from_bits(b)),

@@ -7,7 +7,7 @@
 use expfam_conformance::{
     Row, class, error, error_in, finite_sum_case, groups, reference_f32, reference_f64,
 };
-use expfam_jit::Jit;
+use expfam_jit::{CodeSource, Jit};
 use expfam_kernels::{Dist, FAMILIES, Float, Kernel};
 use rstest::rstest;
 
@@ -216,5 +216,93 @@ fn speculative_shortcut_falls_back_to_the_general_program() {
             (got - want).abs() <= 1e-12 * want.abs(),
             "sum {got:e} vs {want:e}"
         );
+    }
+}
+
+/// `params` moved by a relative `k`·10⁻⁴ (a sampler's proposal); a binomial's n stays
+/// a whole number.
+fn moved(family: &str, params: &[f64], k: usize) -> Vec<f64> {
+    let f = 1.0 - k as f64 * 1e-4;
+    let fixed = usize::from(family == "binomial");
+    params
+        .iter()
+        .enumerate()
+        .map(|(j, &p)| if j < fixed { p } else { p * f })
+        .collect()
+}
+
+/// Kernels instantiated from templates (parameters moved between compiles, so every
+/// shape is compiled twice and then copied) agree with the scalar kernel on every
+/// special lane, for both float types; on x86_64 every family gets templates.
+#[rstest]
+fn templated_kernels_match_the_scalar_kernel(
+    #[values(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)] i: usize,
+) {
+    let family = FAMILIES[i];
+    let jit = jit();
+    let xs = awkward();
+    let xs32: Vec<f32> = xs.iter().map(|&x| x as f32).collect();
+    let mut templated = 0;
+    for base in params_of(family) {
+        for step in 1..=5 {
+            let p = moved(family, &base, step);
+            let d = Dist::<f64>::from_name(family, &p).unwrap();
+            let (k, scalar) = (jit.compile(&d).unwrap(), d.kernel());
+            templated += usize::from(k.source() == CodeSource::Template);
+            let mut out = vec![0.0; xs.len()];
+            k.map(&xs, &mut out).unwrap();
+            for (x, y) in xs.iter().zip(&out) {
+                let want = scalar.eval(*x);
+                assert!(
+                    same(*y, want, 1e-13),
+                    "{family} {p:?} ({:?}) x={x:e}: {y:e} vs {want:e}",
+                    k.source()
+                );
+            }
+            let p32: Vec<f32> = p.iter().map(|&v| v as f32).collect();
+            let d32 = Dist::<f32>::from_name(family, &p32).unwrap();
+            let (k32, s32) = (jit.compile(&d32).unwrap(), d32.kernel());
+            let mut out = vec![0.0f32; xs32.len()];
+            k32.map(&xs32, &mut out).unwrap();
+            for (x, y) in xs32.iter().zip(&out) {
+                let want = s32.eval(*x) as f64;
+                assert!(
+                    same(*y as f64, want, 1e-6),
+                    "{family} f32 {p:?} ({:?}) x={x:e}: {y:e} vs {want:e}",
+                    k32.source()
+                );
+            }
+        }
+    }
+    if cfg!(target_arch = "x86_64") {
+        assert!(templated > 0, "{family}: no kernel came from a template");
+    }
+}
+
+/// Two threads compiling kernels of one shape through clones of one `Jit` (sharing its
+/// templates), each checking its kernels.
+#[test]
+fn threads_share_templates() {
+    let jit = jit();
+    let handles: Vec<_> = (0..2)
+        .map(|t| {
+            let jit = jit.clone();
+            std::thread::spawn(move || {
+                for step in 0..20 {
+                    let p = moved("gamma", &[2.5, 1.5], 2 * step + t);
+                    let d = Dist::<f64>::from_name("gamma", &p).unwrap();
+                    let k = jit.compile(&d).unwrap();
+                    for x in [0.1, 1.0, 2.5, 7.0] {
+                        assert!(same(k.eval(x), d.ln_pdf(x), 1e-13), "{p:?} x={x}");
+                    }
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    if cfg!(target_arch = "x86_64") {
+        assert!(jit.templates() >= 1);
     }
 }

@@ -1,0 +1,429 @@
+//! Templates: compiled code reused for new constants (copy and patch).
+//!
+//! A traced program's *shape* is everything about it but the values of its generic
+//! constants (finite, normal, not a power of two: the values a parameter change
+//! moves). Two programs of one shape lower to the same Cranelift IR with other
+//! constants in the entry block, and Cranelift's code for them differs only in the
+//! bytes of those constants. So the second kernel of a shape is compiled once more
+//! with *sentinel* constants (distinctive bit patterns), and the code is accepted as a
+//! template only if it equals the first kernel's code byte for byte once the first
+//! kernel's constants are written where the sentinels are. Every later kernel of that
+//! shape is then the template's bytes with its own constants written in: the
+//! constants are still baked into the machine code, and a kernel costs a copy and a
+//! few stores instead of Cranelift's passes. Constants that are not generic (0, ±1,
+//! powers of two, infinities, NaN), which Cranelift may treat specially, are part of
+//! the shape, as are the structure of the program, its tables and the batch loop's
+//! unroll.
+//!
+//! Shapes whose code fails that comparison (a constant Cranelift folded, or one it
+//! materialises in pieces, as aarch64 does with 64-bit addresses) are remembered as
+//! rejected and always compiled.
+
+use crate::tape::{Id, Op, Tape};
+use cranelift_module::ModuleReloc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Most shapes a cache holds (each holds one function's code, a few KiB to tens of
+/// KiB); beyond it, new shapes are compiled every time.
+pub(crate) const MAX_SHAPES: usize = 256;
+
+/// Lookup tables read by generated code ([`Op::Gather`]), shared by every kernel of a
+/// template (their addresses are in its code).
+pub(crate) type Tables = Arc<[Box<[f64]>]>;
+
+/// A compiled function: its bytes, alignment and relocations (module ids as laid out
+/// by `Jit::link`).
+#[derive(Clone)]
+pub(crate) struct Func {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) align: u64,
+    pub(crate) relocs: Vec<ModuleReloc>,
+}
+
+fn relocs_equal(a: &[ModuleReloc], b: &[ModuleReloc]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            a.offset == b.offset
+                && a.kind == b.kind
+                && a.addend == b.addend
+                && format!("{:?}", a.name) == format!("{:?}", b.name)
+        })
+}
+
+/// Whether a constant is a parameter of its shape rather than part of it.
+fn generic(bits: u64) -> bool {
+    let v = f64::from_bits(bits);
+    v.is_normal() && bits & ((1u64 << 52) - 1) != 0
+}
+
+/// The shape of a program (the cache key).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Shape {
+    /// The tape, generic live constants zeroed and dead operations blanked.
+    ops: Vec<Op>,
+    /// The ids of the generic live constants, in tape order: the slots.
+    slots: Vec<Id>,
+    outputs: [Id; 4],
+    speculative: bool,
+    columns: usize,
+    unroll: usize,
+    f32: bool,
+    /// The tables' contents (bits).
+    tables: Vec<Vec<u64>>,
+}
+
+/// A program's shape and the values of its slots.
+pub(crate) struct Instance {
+    pub(crate) shape: Shape,
+    /// The bits of each slot's constant, in slot order.
+    pub(crate) values: Vec<u64>,
+}
+
+impl Instance {
+    /// The shape of the program whose outputs are `outputs` (value, mask and, if
+    /// speculative, the fast value and mask).
+    pub(crate) fn of(
+        tape: &Tape,
+        outputs: (Id, Id, Option<(Id, Id)>),
+        columns: usize,
+        unroll: usize,
+        f32: bool,
+        tables: &[Box<[f64]>],
+    ) -> Instance {
+        let (value, mask, fast) = outputs;
+        let (fv, fm) = fast.unwrap_or((value, mask));
+        let live = tape.live(&[value, mask, fv, fm]);
+        let mut ops = tape.ops.clone();
+        let mut slots = Vec::new();
+        let mut values = Vec::new();
+        for (i, op) in ops.iter_mut().enumerate() {
+            if !live[i] {
+                // Dead work (parameter arithmetic folded while tracing) is not code.
+                *op = Op::MaskConst(false);
+            } else if let Op::Const(bits) = *op
+                && generic(bits)
+            {
+                slots.push(i as Id);
+                values.push(bits);
+                *op = Op::Const(0);
+            }
+        }
+        let shape = Shape {
+            ops,
+            slots,
+            outputs: [value, mask, fv, fm],
+            speculative: fast.is_some(),
+            columns,
+            unroll,
+            f32,
+            tables: tables
+                .iter()
+                .map(|t| t.iter().map(|v| v.to_bits()).collect())
+                .collect(),
+        };
+        Instance { shape, values }
+    }
+
+    /// The tape with the sentinels in place of the slots' constants.
+    pub(crate) fn sentinel_tape(&self, tape: &Tape) -> Tape {
+        let mut ops = tape.ops.clone();
+        for (j, &id) in self.shape.slots.iter().enumerate() {
+            ops[id as usize] = Op::Const(sentinel(j));
+        }
+        Tape::from_ops(ops)
+    }
+}
+
+/// SplitMix64's output function: distinct, patternless 64-bit values.
+fn mix(i: u64) -> u64 {
+    let mut z = i
+        .wrapping_add(0x9E37_79B9_7F4A_7C15)
+        .wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The sentinel of slot `j`: a generic constant (±[1, 2), random mantissa).
+pub(crate) fn sentinel(j: usize) -> u64 {
+    let m = mix(j as u64 ^ 0x6578_7066_616D_0001);
+    let bits = (m & 0x800F_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000;
+    bits | u64::from(bits & ((1u64 << 52) - 1) == 0)
+}
+
+/// The sentinel of the fallback context, the slot after the constants: a 47-bit
+/// address, as the context's heap address is, so it is materialised the same way.
+pub(crate) fn ctx_sentinel() -> u64 {
+    (mix(0x6578_7066_616D_0002) & 0x0000_3FFF_FFFF_FFF8) | 0x0000_4000_0000_0000
+}
+
+/// Code for every program of one shape: its bytes with the slots to write.
+pub(crate) struct Template {
+    pub(crate) body: Func,
+    /// (byte offset, slot): slot `values.len()` is the fallback context.
+    patches: Vec<(usize, usize)>,
+    pub(crate) tables: Tables,
+}
+
+impl Template {
+    /// The body with `values` (and the context address, the last slot) written in.
+    pub(crate) fn instantiate(&self, values: &[u64]) -> Vec<u8> {
+        let mut bytes = self.body.bytes.clone();
+        for &(at, slot) in &self.patches {
+            bytes[at..at + 8].copy_from_slice(&values[slot].to_ne_bytes());
+        }
+        bytes
+    }
+
+    /// Finds the sentinels in `sentinel_code` and accepts it if the `first` kernel's
+    /// code is exactly it with the first kernel's values (`first_values`, context
+    /// last) in their places, and every slot was found.
+    fn verify(sentinel_code: Func, first: &Candidate, tables: Tables) -> Option<Template> {
+        let slots = first.values.len();
+        let code = &sentinel_code.bytes;
+        if code.len() != first.code.bytes.len()
+            || sentinel_code.align != first.code.align
+            || !relocs_equal(&sentinel_code.relocs, &first.code.relocs)
+        {
+            return None;
+        }
+        let want: HashMap<u64, usize> = (0..slots - 1)
+            .map(|j| (sentinel(j), j))
+            .chain([(ctx_sentinel(), slots - 1)])
+            .collect();
+        if want.len() != slots {
+            return None;
+        }
+        let mut patches = Vec::new();
+        let mut found = vec![false; slots];
+        let mut at = 0;
+        while at + 8 <= code.len() {
+            let word = u64::from_ne_bytes(code[at..at + 8].try_into().expect("8 bytes"));
+            // Every sentinel has exponent field 0x3FF or its top 17 bits 0, bit 46 set.
+            let maybe = word >> 52 & 0x7FF == 0x3FF || word >> 46 == 1;
+            if let Some(&slot) = maybe.then(|| want.get(&word)).flatten() {
+                patches.push((at, slot));
+                found[slot] = true;
+                at += 8;
+            } else {
+                at += 1;
+            }
+        }
+        let template = Template {
+            body: sentinel_code,
+            patches,
+            tables,
+        };
+        (found.iter().all(|&f| f) && template.instantiate(&first.values) == first.code.bytes)
+            .then_some(template)
+    }
+}
+
+/// The first kernel of a shape, kept to check the template against.
+pub(crate) struct Candidate {
+    code: Func,
+    /// Its slot values, its context address last.
+    values: Vec<u64>,
+    pub(crate) tables: Tables,
+}
+
+enum Entry {
+    Candidate(Arc<Candidate>),
+    Template(Arc<Template>),
+    Rejected,
+}
+
+/// What the cache knows of a shape.
+pub(crate) enum Lookup {
+    /// Never seen (or not cacheable): compile, then [`Templates::first`].
+    New,
+    /// Seen once: compile with sentinels, then [`Templates::second`].
+    Second(Arc<Candidate>),
+    /// Instantiate this.
+    Template(Arc<Template>),
+    /// Compile.
+    Rejected,
+}
+
+/// The template cache of a [`crate::Jit`] (shared by its clones).
+#[derive(Default)]
+pub(crate) struct Templates {
+    map: Mutex<HashMap<Shape, Entry>>,
+}
+
+impl Templates {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<Shape, Entry>> {
+        // A panic while holding the lock cannot leave the map inconsistent (each
+        // update is one insert), so a poisoned lock is still usable.
+        self.map.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn lookup(&self, shape: &Shape) -> Lookup {
+        match self.map().get(shape) {
+            None => Lookup::New,
+            Some(Entry::Candidate(c)) => Lookup::Second(Arc::clone(c)),
+            Some(Entry::Template(t)) => Lookup::Template(Arc::clone(t)),
+            Some(Entry::Rejected) => Lookup::Rejected,
+        }
+    }
+
+    /// Records the first kernel of `shape` (compiled with `tables`, `values` and the
+    /// context address `ctx`).
+    pub(crate) fn first(
+        &self,
+        shape: Shape,
+        code: &Func,
+        values: &[u64],
+        ctx: u64,
+        tables: &Tables,
+    ) {
+        let mut map = self.map();
+        if map.len() < MAX_SHAPES {
+            let values = values.iter().copied().chain([ctx]).collect();
+            map.entry(shape).or_insert_with(|| {
+                Entry::Candidate(Arc::new(Candidate {
+                    code: code.clone(),
+                    values,
+                    tables: Arc::clone(tables),
+                }))
+            });
+        }
+    }
+
+    /// Checks the sentinel compile of `shape` against its first kernel; the template,
+    /// if accepted (otherwise the shape is rejected from now on).
+    pub(crate) fn second(
+        &self,
+        shape: Shape,
+        sentinel_code: Func,
+        first: &Candidate,
+    ) -> Option<Arc<Template>> {
+        let template =
+            Template::verify(sentinel_code, first, Arc::clone(&first.tables)).map(Arc::new);
+        let entry = match &template {
+            Some(t) => Entry::Template(Arc::clone(t)),
+            None => Entry::Rejected,
+        };
+        self.map().insert(shape, entry);
+        template
+    }
+
+    /// How many shapes have a template.
+    pub(crate) fn count(&self) -> usize {
+        self.map()
+            .values()
+            .filter(|e| matches!(e, Entry::Template(_)))
+            .count()
+    }
+
+    pub(crate) fn clear(&self) {
+        self.map().clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentinels_are_generic_and_distinct() {
+        let s: Vec<u64> = (0..10_000).map(sentinel).collect();
+        assert!(s.iter().all(|&b| generic(b)));
+        let mut sorted = s.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), s.len());
+        assert!(!s.contains(&ctx_sentinel()));
+        assert!(ctx_sentinel() > u64::from(u32::MAX) && ctx_sentinel() < 1 << 47);
+    }
+
+    #[test]
+    fn special_constants_are_part_of_the_shape() {
+        for v in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            2.0,
+            f64::INFINITY,
+            f64::NAN,
+            1e-310,
+        ] {
+            assert!(!generic(f64::to_bits(v)), "{v}");
+        }
+        for v in [3.0, -0.7, 1e300, core::f64::consts::LN_2] {
+            assert!(generic(f64::to_bits(v)), "{v}");
+        }
+    }
+
+    /// Parameters of one shape for every family (moderate, generic values).
+    fn params(family: &str, i: usize) -> Vec<f64> {
+        let t = 1.0 + 0.0371 * i as f64;
+        match family {
+            "binomial" => vec![20.0, 0.3 * t],
+            "bernoulli" | "geometric" => vec![0.3 * t],
+            "negative_binomial" => vec![3.5 * t, 0.4 * t],
+            "exponential" | "chi_squared" | "poisson" => vec![3.3 * t],
+            _ => vec![0.7 * t, 1.3 * t],
+        }
+    }
+
+    /// The same code as Cranelift's: a template's kernel and a kernel compiled for the
+    /// same parameters by a `Jit` without templates have the same machine code, but
+    /// for the addresses of their own fallback context and tables.
+    fn template_code_is_cranelifts<F: expfam_kernels::Float>() {
+        use crate::{CodeSource, Jit};
+        use expfam_kernels::{Dist, FAMILIES};
+        let with = Jit::new().unwrap();
+        let mut without = Jit::new().unwrap();
+        without.set_templates(false);
+        for family in FAMILIES {
+            for i in 0..4 {
+                let ps: Vec<F> = params(family, i).iter().map(|&p| F::from_f64(p)).collect();
+                let d = Dist::from_name(family, &ps).unwrap();
+                let (a, b) = (with.compile(&d).unwrap(), without.compile(&d).unwrap());
+                assert_eq!(b.source(), CodeSource::Compiled);
+                let want = if i < 1 || !cfg!(target_arch = "x86_64") {
+                    CodeSource::Compiled
+                } else {
+                    CodeSource::Template
+                };
+                assert_eq!(a.source(), want, "{family} {i}");
+                let (a, b) = (a.owned(), b.owned());
+                let mut code = a.body.clone();
+                let addresses = |o: &crate::compiled::Owned<F>| -> Vec<[u8; 8]> {
+                    let tables = o._tables.iter().map(|t| t.as_ptr() as u64);
+                    [o.ctx as u64]
+                        .into_iter()
+                        .chain(tables)
+                        .map(u64::to_ne_bytes)
+                        .collect()
+                };
+                let moves: HashMap<[u8; 8], [u8; 8]> =
+                    addresses(a).into_iter().zip(addresses(b)).collect();
+                let mut at = 0;
+                while at + 8 <= code.len() {
+                    if let Some(to) = moves.get(&code[at..at + 8]) {
+                        code[at..at + 8].copy_from_slice(to);
+                        at += 8;
+                    } else {
+                        at += 1;
+                    }
+                }
+                assert!(code == b.body, "{family} {i} {}: code differs", F::NAME);
+            }
+        }
+    }
+
+    #[test]
+    fn template_code_is_cranelifts_f64() {
+        template_code_is_cranelifts::<f64>();
+    }
+
+    #[test]
+    fn template_code_is_cranelifts_f32() {
+        template_code_is_cranelifts::<f32>();
+    }
+}
