@@ -174,13 +174,13 @@ pub enum ModelPlan {
     Fused,
     /// The rows in blocks that stay in L1: per block, the family terms run at the
     /// dispatched AOT SIMD tier (wider than the JIT's vectors) and add into the output
-    /// block, and the expression terms, if any, run as one JIT loop over their columns.
+    /// block in the same pass ([`Kernel::map_add`](expfam_kernels::Kernel::map_add)), and the expression terms, if any, run as one JIT loop over their columns.
     /// Each column is read once and the output written once, as in [`ModelPlan::Fused`].
     Blocked,
 }
 
-/// Rows per block of [`ModelPlan::Blocked`]: a block of each column and the scratch
-/// block (4 KiB each in `f64`) stay in L1.
+/// Rows per block of [`ModelPlan::Blocked`]: a block of each column and of the output
+/// (4 KiB each in `f64`) stay in L1.
 const BLOCK: usize = 512;
 
 /// A [`Model`] compiled into one pass over its columns (see [`ModelPlan`]).
@@ -255,7 +255,6 @@ impl<F: Float> CompiledModel<F> {
             ModelPlan::Fused => out.len().max(1),
             ModelPlan::Blocked => BLOCK,
         };
-        let mut scratch = [F::ZERO; BLOCK];
         let mut start = 0;
         for block in out.chunks_mut(rows_per_block) {
             let len = block.len();
@@ -274,17 +273,12 @@ impl<F: Float> CompiledModel<F> {
             for (c, k) in &self.aot {
                 let xs = &cols[*c][start..start + len];
                 if written {
-                    let tmp = &mut scratch[..len];
-                    k.map(xs, tmp)
-                        .expect("the block and the scratch have one length");
-                    for (o, t) in block.iter_mut().zip(tmp.iter()) {
-                        *o += *t;
-                    }
+                    k.map_add(xs, block)
                 } else {
-                    k.map(xs, block)
-                        .expect("the block and the column slice have one length");
                     written = true;
+                    k.map(xs, block)
                 }
+                .expect("the block and the column slice have one length");
             }
             start += len;
         }

@@ -280,10 +280,6 @@ impl T {
     pub(crate) fn input(c: u16) -> T {
         push(Op::Input(c))
     }
-    /// `√self`.
-    pub(crate) fn sqrt(self) -> T {
-        push(Op::Sqrt(self.0))
-    }
 }
 
 macro_rules! binop {
@@ -345,6 +341,9 @@ impl Vector for T {
     }
     fn abs(self) -> T {
         push(Op::Abs(self.0))
+    }
+    fn sqrt(self) -> T {
+        push(Op::Sqrt(self.0))
     }
     fn round(self) -> T {
         push(Op::Round(self.0))

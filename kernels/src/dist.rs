@@ -201,6 +201,10 @@ macro_rules! dists {
             pub fn map_at(&self, tier: crate::simd::Tier, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
                 match self { $( DistKernel::$variant(k) => crate::simd::map_at(tier, k, xs, out), )* }
             }
+            /// [`Kernel::map_add`] at an explicit SIMD tier.
+            pub fn map_add_at(&self, tier: crate::simd::Tier, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
+                match self { $( DistKernel::$variant(k) => crate::simd::map_add_at(tier, k, xs, out), )* }
+            }
             /// [`Kernel::sum`] at an explicit SIMD tier.
             pub fn sum_at(&self, tier: crate::simd::Tier, xs: &[F]) -> F {
                 match self { $( DistKernel::$variant(k) => crate::simd::sum_at(tier, k, xs), )* }
@@ -220,6 +224,9 @@ macro_rules! dists {
             fn map(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
                 // Dispatch once per batch, not once per point.
                 match self { $( DistKernel::$variant(k) => k.map(xs, out), )* }
+            }
+            fn map_add(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
+                match self { $( DistKernel::$variant(k) => k.map_add(xs, out), )* }
             }
             fn sum(&self, xs: &[F]) -> F {
                 match self { $( DistKernel::$variant(k) => k.sum(xs), )* }

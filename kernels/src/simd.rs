@@ -212,44 +212,94 @@ pub fn map_at<F: Float, K: VectorKernel<F>>(
     xs: &[F],
     out: &mut [F],
 ) -> Result<(), LengthMismatch> {
+    map_with_at::<F, K, false>(tier, k, xs, out)
+}
+
+/// `out[i] += k(xs[i])` at `tier` (which must be available; else the scalar loop): one
+/// term of a sum of log-densities added into `out` in the same pass (in `f64`, rounded
+/// once on the vector path).
+///
+/// ```
+/// use expfam_kernels::{Dist, Kernel, simd};
+/// let k = Dist::from_name("normal", &[0.0, 1.0f64]).unwrap().kernel();
+/// let xs = [0.5; 9];
+/// let mut out = [1.0; 9];
+/// simd::map_add_at(simd::current(), &k, &xs, &mut out).unwrap();
+/// assert!((out[8] - (1.0 + k.eval(0.5))).abs() < 1e-15);
+/// ```
+pub fn map_add_at<F: Float, K: VectorKernel<F>>(
+    tier: Tier,
+    k: &K,
+    xs: &[F],
+    out: &mut [F],
+) -> Result<(), LengthMismatch> {
+    map_with_at::<F, K, true>(tier, k, xs, out)
+}
+
+fn map_with_at<F: Float, K: VectorKernel<F>, const ADD: bool>(
+    tier: Tier,
+    k: &K,
+    xs: &[F],
+    out: &mut [F],
+) -> Result<(), LengthMismatch> {
     if xs.len() != out.len() {
         return Err(LengthMismatch {
             input: xs.len(),
             output: out.len(),
         });
     }
+    let scalar = |out: &mut [F]| {
+        if ADD {
+            add_scalar(k, xs, out);
+        } else {
+            for (o, &x) in out.iter_mut().zip(xs) {
+                *o = k.eval(x);
+            }
+        }
+    };
     if xs.len() < SMALL_BATCH {
-        return k.map_scalar(xs, out);
+        scalar(out);
+        return Ok(());
     }
     match tier {
         #[cfg(target_arch = "x86_64")]
         Tier::Avx512 if tier.is_available() => {
             // SAFETY: is_available() checked the CPU features.
-            unsafe { crate::arch::x86_64::Avx512::new_unchecked() }.map(k, xs, out)
+            unsafe { crate::arch::x86_64::Avx512::new_unchecked() }
+                .map_with::<F, K, ADD>(k, xs, out)
         }
         #[cfg(target_arch = "x86_64")]
         Tier::Avx2 if tier.is_available() => {
             // SAFETY: is_available() checked the CPU features.
-            unsafe { crate::arch::x86_64::Avx2Fma::new_unchecked() }.map(k, xs, out)
+            unsafe { crate::arch::x86_64::Avx2Fma::new_unchecked() }
+                .map_with::<F, K, ADD>(k, xs, out)
         }
         #[cfg(target_arch = "x86_64")]
         Tier::Sse2 => crate::arch::x86_64::Sse2::new()
             .expect("x86_64 baseline")
-            .map(k, xs, out),
+            .map_with::<F, K, ADD>(k, xs, out),
         #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
         Tier::Neon => crate::arch::aarch64::Neon::new()
             .expect("aarch64 baseline")
-            .map(k, xs, out),
+            .map_with::<F, K, ADD>(k, xs, out),
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         Tier::Simd128 => crate::arch::wasm32::Simd128::new()
             .expect("enabled at compile time")
-            .map(k, xs, out),
+            .map_with::<F, K, ADD>(k, xs, out),
         Tier::Portable if tier.is_available() => crate::arch::portable::Portable::new()
             .expect("always")
-            .map(k, xs, out),
-        _ => k.map_scalar(xs, out)?,
+            .map_with::<F, K, ADD>(k, xs, out),
+        _ => scalar(out),
     }
     Ok(())
+}
+
+/// `out[i] += k.eval(xs[i])` one point at a time (in `f64`, rounded once to `F`); the
+/// lengths are equal (checked by the caller).
+pub(crate) fn add_scalar<F: Float, K: crate::Kernel<F>>(k: &K, xs: &[F], out: &mut [F]) {
+    for (o, &x) in out.iter_mut().zip(xs) {
+        *o = F::from_f64(o.to_f64() + k.eval(x).to_f64());
+    }
 }
 
 /// `Σ k(xs[i])` at `tier` (which must be available; else the scalar loop).
@@ -287,11 +337,14 @@ pub fn sum_at<F: Float, K: VectorKernel<F>>(tier: Tier, k: &K, xs: &[F]) -> F {
     }
 }
 
-/// Implements `Kernel::map` and `Kernel::sum` through the current tier.
+/// Implements `Kernel::map`, `Kernel::map_add` and `Kernel::sum` through the current tier.
 macro_rules! vector_batch {
     () => {
         fn map(&self, xs: &[F], out: &mut [F]) -> Result<(), crate::LengthMismatch> {
             crate::simd::map_at(crate::simd::current(), self, xs, out)
+        }
+        fn map_add(&self, xs: &[F], out: &mut [F]) -> Result<(), crate::LengthMismatch> {
+            crate::simd::map_add_at(crate::simd::current(), self, xs, out)
         }
         fn sum(&self, xs: &[F]) -> F {
             crate::simd::sum_at(crate::simd::current(), self, xs)

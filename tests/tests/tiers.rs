@@ -118,7 +118,8 @@ fn normal_sum_survives_an_overflowing_centred_square() {
 /// Every length from 1 to 40 at every tier: batches shorter than one vector, one vector
 /// plus a partial one, and the unrolled loop's remainders, with special points (NaN,
 /// out of support, ±∞ from the reference sets) falling in the partial vector. `map`
-/// must give each point's scalar value in its class, and `sum` the sum of them.
+/// must give each point's scalar value in its class, `map_add` that value added to
+/// what the output held, and `sum` the sum of them.
 #[rstest]
 fn every_length_and_tail_matches_the_scalar_kernel(
     #[values("scalar", "sse2", "avx2", "avx512", "neon", "portable", "simd128")] tier: &str,
@@ -147,6 +148,20 @@ fn every_length_and_tail_matches_the_scalar_kernel(
                             || g == w
                             || (g - w).abs() <= 1e-13 * w.abs().max(1.0),
                         "{tier} {family} {params:?} n={n} [{i}] x={:e}: {g:e} vs {w:e}",
+                        xs[i]
+                    );
+                }
+                // map_add: the same values added to what `out` held.
+                let base: Vec<f64> = (0..n).map(|i| i as f64 * 0.25 - 3.0).collect();
+                let mut out = base.clone();
+                k.map_add_at(tier, xs, &mut out).unwrap();
+                for (i, ((&g, &w), &b)) in out.iter().zip(&want).zip(&base).enumerate() {
+                    let w = w + b;
+                    assert!(
+                        (g.is_nan() && w.is_nan())
+                            || g == w
+                            || (g - w).abs() <= 1e-13 * w.abs().max(1.0),
+                        "{tier} {family} {params:?} n={n} [{i}] x={:e}: map_add {g:e} vs {w:e}",
                         xs[i]
                     );
                 }

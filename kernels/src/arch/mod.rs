@@ -39,7 +39,7 @@ macro_rules! always_available_token {
 }
 pub(crate) use always_available_token;
 
-/// Defines the token's `map`/`sum`/`run` entry points: thin functions around the generic
+/// Defines the token's `map`/`map_with`/`sum`/`run` entry points: thin functions around the generic
 /// drivers, instantiated with the tier's vector type, and `#[target_feature]` with the
 /// features given (none for tiers whose features are fixed for the whole build).
 macro_rules! entry_points {
@@ -47,23 +47,43 @@ macro_rules! entry_points {
         impl $token {
             /// Batch map at this tier (see [`crate::arch::generic::map`]).
             #[inline]
-            #[allow(unused_unsafe)]
             pub fn map<F: crate::Float, K: crate::arch::generic::VectorKernel<F>>(
                 self,
                 k: &K,
                 xs: &[F],
                 out: &mut [F],
             ) {
+                self.map_with::<F, K, false>(k, xs, out)
+            }
+
+            /// Batch map, or with `ADD` map-and-add, at this tier (see
+            /// [`crate::arch::generic::map_with`]).
+            #[inline]
+            #[allow(unused_unsafe)]
+            pub fn map_with<
+                F: crate::Float,
+                K: crate::arch::generic::VectorKernel<F>,
+                const ADD: bool,
+            >(
+                self,
+                k: &K,
+                xs: &[F],
+                out: &mut [F],
+            ) {
                 $(#[target_feature(enable = $features)])?
-                fn imp<F: crate::Float, K: crate::arch::generic::VectorKernel<F>>(
+                fn imp<
+                    F: crate::Float,
+                    K: crate::arch::generic::VectorKernel<F>,
+                    const ADD: bool,
+                >(
                     k: &K,
                     xs: &[F],
                     out: &mut [F],
                 ) {
-                    crate::arch::generic::map::<$vector, F, K>(k, xs, out)
+                    crate::arch::generic::map_with::<$vector, F, K, ADD>(k, xs, out)
                 }
                 // SAFETY: a value of this token proves the CPU has the features.
-                unsafe { imp(k, xs, out) }
+                unsafe { imp::<F, K, ADD>(k, xs, out) }
             }
 
             /// Batch sum at this tier (see [`crate::arch::generic::sum`]).

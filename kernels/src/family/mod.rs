@@ -58,6 +58,29 @@ pub trait Kernel<F: Float>: Copy + Send + Sync {
         self.map_scalar(xs, out)
     }
 
+    /// Adds `eval(xs[i])` to `out[i]` (in `f64`, rounded once to `F`); the slices must
+    /// have equal lengths. One term of a sum of log-densities (a model with several
+    /// data columns) accumulates in one pass, without a buffer per term. The family
+    /// kernels run this at the current SIMD tier ([`crate::simd`]).
+    ///
+    /// ```
+    /// use expfam_kernels::{ExpFam, Kernel, Normal};
+    /// let k = Normal::new(1.0, 2.0f64).unwrap().kernel();
+    /// let mut out = [10.0; 3];
+    /// k.map_add(&[0.0, 1.0, 2.0], &mut out).unwrap();
+    /// assert!((out[1] - (10.0 + k.eval(1.0))).abs() < 1e-14);
+    /// ```
+    fn map_add(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
+        if xs.len() != out.len() {
+            return Err(LengthMismatch {
+                input: xs.len(),
+                output: out.len(),
+            });
+        }
+        crate::simd::add_scalar(self, xs, out);
+        Ok(())
+    }
+
     /// `Σ eval(xs[i])`, the log-likelihood of the sample, without storing the terms. The
     /// family kernels run this at the current SIMD tier ([`crate::simd`]).
     fn sum(&self, xs: &[F]) -> F {

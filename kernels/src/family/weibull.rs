@@ -114,8 +114,14 @@ impl<F: Float> ExpFam<F, 1> for Weibull<F> {
     }
     fn kernel(&self) -> WeibullKernel<F> {
         let (k, l) = (self.k.to_f64(), self.lambda.to_f64());
+        let twice = 2.0 * k;
         WeibullKernel {
             dist: *self,
+            twice_k: if twice == twice.floor_() && twice <= MAX_TWICE_K as f64 {
+                twice as u32
+            } else {
+                0
+            },
             k: self.k.to_calc(),
             km1: F::Calc::from_f64(k - 1.0),
             inv_lambda: F::Calc::from_f64(1.0 / l),
@@ -127,11 +133,42 @@ impl<F: Float> ExpFam<F, 1> for Weibull<F> {
     }
 }
 
+/// Largest `2k` for which `(x/λ)^k` is computed as a product of squares and a square
+/// root (Rayleigh's k = 2, the exponential's k = 1, half-integer shapes) instead of
+/// `e^{k ln(x/λ)}`: fewer operations, and a few roundings instead of an error that
+/// grows with `|k ln(x/λ)|`.
+const MAX_TWICE_K: u32 = 16;
+
+/// `y^(t/2)` for `t` in `1..=MAX_TWICE_K`: `y^⌊t/2⌋` by repeated squaring (at most
+/// three squarings and three products), times `√y` when `t` is odd.
+#[inline(always)]
+fn half_integer_pow<T: Copy + core::ops::Mul<Output = T>>(
+    y: T,
+    t: u32,
+    sqrt: impl Fn(T) -> T,
+) -> T {
+    let mut acc = if t & 1 == 1 { Some(sqrt(y)) } else { None };
+    let (mut n, mut b) = (t / 2, y);
+    while n > 0 {
+        if n & 1 == 1 {
+            acc = Some(acc.map_or(b, |a| a * b));
+        }
+        n >>= 1;
+        if n > 0 {
+            b = b * b;
+        }
+    }
+    acc.unwrap_or(y)
+}
+
 /// Precomputed-constant kernel of [`Weibull`]: with `l = ln(x/λ)`,
-/// `c + (k−1) l − e^{k l}`.
+/// `c + (k−1) l − e^{k l}`; for half-integer k up to 8, `(x/λ)^k` by products and a
+/// square root, and no logarithm at all when k = 1.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WeibullKernel<F: Float> {
     dist: Weibull<F>,
+    /// `2k` when it is a whole number up to `MAX_TWICE_K`, else 0.
+    twice_k: u32,
     k: F::Calc,
     km1: F::Calc,
     inv_lambda: F::Calc,
@@ -147,6 +184,14 @@ impl<F: Float> Kernel<F> for WeibullKernel<F> {
         if !(y >= F::Calc::MIN_POSITIVE && y < F::Calc::INFINITY) {
             return self.dist.ln_pdf(x);
         }
+        if self.twice_k != 0 {
+            let base = if self.twice_k == 2 {
+                self.c
+            } else {
+                self.c + self.km1 * y.ln_()
+            };
+            return F::from_calc(base - half_integer_pow(y, self.twice_k, |v| v.sqrt_()));
+        }
         let l = y.ln_();
         F::from_calc(self.c + self.km1 * l - (self.k * l).exp_())
     }
@@ -156,12 +201,24 @@ impl<F: Float> VectorKernel<F> for WeibullKernel<F> {
     #[inline(always)]
     fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
         let y = x * V::splat(self.inv_lambda.to_f64());
+        let c = V::splat(self.c.to_f64());
+        // Lanes with y zero, subnormal, infinite or NaN take the scalar path.
+        let special = vm::ln_special(y);
+        if self.twice_k != 0 {
+            let base = if self.twice_k == 2 {
+                c
+            } else {
+                V::splat(self.km1.to_f64()).mul_add(vm::ln_core(y), c)
+            };
+            return (base - half_integer_pow(y, self.twice_k, V::sqrt), special);
+        }
         let l = vm::ln_core(y);
         let kl = V::splat(self.k.to_f64()) * l;
-        let special = V::or(vm::ln_special(y), vm::exp_special(kl));
-        let v =
-            V::splat(self.km1.to_f64()).mul_add(l, V::splat(self.c.to_f64())) - vm::exp_core(kl);
-        (v, special)
+        let special = V::or(special, vm::exp_special(kl));
+        (
+            V::splat(self.km1.to_f64()).mul_add(l, c) - vm::exp_core(kl),
+            special,
+        )
     }
 }
 

@@ -92,6 +92,11 @@ impl Vector for F64x2 {
         F64x2(unsafe { vabsq_f64(self.0) })
     }
     #[inline(always)]
+    fn sqrt(self) -> Self {
+        // SAFETY: NEON is enabled for this build (module cfg).
+        F64x2(unsafe { vsqrtq_f64(self.0) })
+    }
+    #[inline(always)]
     fn round(self) -> Self {
         // SAFETY: NEON is enabled for this build (module cfg).
         F64x2(unsafe { vrndnq_f64(self.0) })

@@ -53,6 +53,8 @@ pub trait Vector:
     fn mul_add(self, b: Self, c: Self) -> Self;
     /// `|self|`.
     fn abs(self) -> Self;
+    /// `√self`, correctly rounded (NaN below zero).
+    fn sqrt(self) -> Self;
     /// Round to nearest, ties to even (|self| < 2^51).
     fn round(self) -> Self;
     /// Largest integer not greater than the lane (|self| < 2^51).
@@ -212,15 +214,44 @@ unsafe fn load4<V: Vector, F: Float>(xs: &[F], i: usize) -> [V; 4] {
 /// through the scalar kernel. Lengths must be equal (checked by the caller).
 #[inline(always)]
 pub fn map<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F], out: &mut [F]) {
+    map_with::<V, F, K, false>(k, xs, out)
+}
+
+/// [`map`] (`ADD = false`), or `out[i] += k(xs[i])` (`ADD = true`: one term of a sum
+/// of log-densities, added in `f64` and rounded once to `F` on the vector path).
+#[inline(always)]
+pub fn map_with<V: Vector, F: Float, K: VectorKernel<F>, const ADD: bool>(
+    k: &K,
+    xs: &[F],
+    out: &mut [F],
+) {
     debug_assert_eq!(xs.len(), out.len());
     let n = xs.len().min(out.len());
-    if !k.vectorizable() {
-        for i in 0..n {
-            out[i] = k.eval(xs[i]);
+    let put = |o: &mut F, v: f64| {
+        *o = if ADD {
+            F::from_f64(o.to_f64() + v)
+        } else {
+            F::from_f64(v)
         }
+    };
+    let scalar = |out: &mut [F], xs: &[F]| {
+        for (o, &x) in out.iter_mut().zip(xs) {
+            put(o, k.eval(x).to_f64());
+        }
+    };
+    if !k.vectorizable() {
+        scalar(&mut out[..n], &xs[..n]);
         return;
     }
     let l = V::LANES;
+    let store = |out: &mut [F], i: usize, v: V| {
+        let o = out.as_mut_ptr();
+        // SAFETY: the callers pass `i + LANES <= n <= out.len()`.
+        unsafe {
+            let v = if ADD { F::load_v::<V>(o.add(i)) + v } else { v };
+            F::store_v(v, o.add(i));
+        }
+    };
     let mut i = 0;
     while i + 4 * l <= n {
         // SAFETY: i + 4·LANES <= n <= the length of both slices.
@@ -233,17 +264,10 @@ pub fn map<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F], out: &mut [
         ];
         let special = V::or(V::or(r[0].1, r[1].1), V::or(r[2].1, r[3].1));
         if V::any(special) {
-            for j in i..i + 4 * l {
-                out[j] = k.eval(xs[j]);
-            }
+            scalar(&mut out[i..i + 4 * l], &xs[i..i + 4 * l]);
         } else {
-            let o = out.as_mut_ptr();
-            // SAFETY: as for the loads.
-            unsafe {
-                F::store_v(r[0].0, o.add(i));
-                F::store_v(r[1].0, o.add(i + l));
-                F::store_v(r[2].0, o.add(i + 2 * l));
-                F::store_v(r[3].0, o.add(i + 3 * l));
+            for (j, (v, _)) in r.into_iter().enumerate() {
+                store(out, i + j * l, v);
             }
         }
         i += 4 * l;
@@ -253,26 +277,19 @@ pub fn map<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F], out: &mut [
         let x = unsafe { F::load_v::<V>(xs.as_ptr().add(i)) };
         let (v, s) = k.eval_v(x);
         if V::any(s) {
-            for j in i..i + l {
-                out[j] = k.eval(xs[j]);
-            }
+            scalar(&mut out[i..i + l], &xs[i..i + l]);
         } else {
-            // SAFETY: i + LANES <= n.
-            unsafe { F::store_v(v, out.as_mut_ptr().add(i)) };
+            store(out, i, v);
         }
         i += l;
     }
-    match partial::<V, F, K>(k, &xs[i..]) {
+    match partial::<V, F, K>(k, &xs[i..n]) {
         Some(a) => {
             for (o, v) in out[i..n].iter_mut().zip(a.as_ref()) {
-                *o = F::from_f64(*v);
+                put(o, *v);
             }
         }
-        None => {
-            for j in i..n {
-                out[j] = k.eval(xs[j]);
-            }
-        }
+        None => scalar(&mut out[i..n], &xs[i..n]),
     }
 }
 

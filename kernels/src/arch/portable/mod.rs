@@ -93,6 +93,10 @@ impl Vector for F64x4 {
         F64x4(self.0.abs())
     }
     #[inline(always)]
+    fn sqrt(self) -> Self {
+        F64x4(self.0.sqrt())
+    }
+    #[inline(always)]
     fn round(self) -> Self {
         let s = Self::splat(6_755_399_441_055_744.0);
         (self + s) - s

@@ -97,6 +97,10 @@ impl Vector for F64x1 {
         F64x1(f64::from_bits(self.0.to_bits() & !(1u64 << 63)))
     }
     #[inline(always)]
+    fn sqrt(self) -> Self {
+        F64x1(libm::sqrt(self.0))
+    }
+    #[inline(always)]
     fn round(self) -> Self {
         // Valid for |x| < 2^51; the sign is restored for -0.0 and small negatives.
         F64x1((self.0 + SHIFT) - SHIFT)

@@ -72,6 +72,10 @@ impl Vector for F64x2 {
         F64x2(f64x2_abs(self.0))
     }
     #[inline(always)]
+    fn sqrt(self) -> Self {
+        F64x2(f64x2_sqrt(self.0))
+    }
+    #[inline(always)]
     fn round(self) -> Self {
         F64x2(f64x2_nearest(self.0))
     }

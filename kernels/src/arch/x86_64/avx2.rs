@@ -77,6 +77,11 @@ impl Vector for F64x4 {
         F64x4(unsafe { _mm256_andnot_pd(_mm256_set1_pd(-0.0), self.0) })
     }
     #[inline(always)]
+    fn sqrt(self) -> Self {
+        // SAFETY: only reached from Avx2Fma entry points.
+        F64x4(unsafe { _mm256_sqrt_pd(self.0) })
+    }
+    #[inline(always)]
     fn round(self) -> Self {
         // SAFETY: only reached from Avx2Fma entry points.
         F64x4(unsafe {

@@ -78,6 +78,11 @@ impl Vector for F64x8 {
         F64x8(unsafe { _mm512_abs_pd(self.0) })
     }
     #[inline(always)]
+    fn sqrt(self) -> Self {
+        // SAFETY: only reached from Avx512 entry points.
+        F64x8(unsafe { _mm512_sqrt_pd(self.0) })
+    }
+    #[inline(always)]
     fn round(self) -> Self {
         // SAFETY: only reached from Avx512 entry points.
         F64x8(unsafe {

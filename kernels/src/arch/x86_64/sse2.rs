@@ -85,6 +85,11 @@ impl Vector for F64x2 {
         F64x2(unsafe { _mm_andnot_pd(_mm_set1_pd(-0.0), self.0) })
     }
     #[inline(always)]
+    fn sqrt(self) -> Self {
+        // SAFETY: SSE2 baseline.
+        F64x2(unsafe { _mm_sqrt_pd(self.0) })
+    }
+    #[inline(always)]
     fn round(self) -> Self {
         let s = Self::splat(6_755_399_441_055_744.0);
         (self + s) - s
