@@ -194,8 +194,14 @@ fn hoist(
     }
 }
 
-/// Emits the program whose outputs are `outs` (value, mask) for one vector of inputs;
-/// returns (value, mask).
+/// The values of a program's operations for one vector, as far as emitted (`None`:
+/// not emitted): an emission in a dominating block can seed another's.
+type Env = Vec<Option<Value>>;
+
+/// Emits the program whose outputs are `outs` (value, mask) for one vector of inputs,
+/// reusing the operations `v` already holds (values of a dominating block) and
+/// recording the rest in it; returns (value, mask).
+#[allow(clippy::too_many_arguments)]
 fn emit(
     b: &mut FunctionBuilder,
     t: &Target,
@@ -204,9 +210,9 @@ fn emit(
     live: &[bool],
     h: &Hoisted,
     inputs: &[Value],
+    v: &mut Env,
 ) -> (Value, Value) {
     let ops = &p.tape.ops;
-    let mut v: Vec<Option<Value>> = vec![None; ops.len()];
     let round = |b: &mut FunctionBuilder, x: Value| {
         if t.native_round {
             b.ins().nearest(x)
@@ -217,7 +223,7 @@ fn emit(
         }
     };
     for i in 0..ops.len() {
-        if !live[i] {
+        if !live[i] || v[i].is_some() {
             continue;
         }
         let g = |j: Id| v[j as usize].expect("operands precede their uses");
@@ -326,24 +332,58 @@ fn emit(
     )
 }
 
-/// Loads the vector at element `i` (+ `lane_offset` elements) of column `col`.
-fn load(b: &mut FunctionBuilder, col: Value, byte: Value, lane_offset: i32, f32: bool) -> Value {
+/// Loads the `vectors` vectors from byte offset `byte` of column `col`, widened to
+/// F64X2. `f32` columns are read four values (16 bytes) at a time, the high pair moved
+/// down by a shuffle: one load and one shuffle per two vectors, where a 64-bit load per
+/// vector needs a shuffle (or a zeroing) of its own to fill an F32X4. An odd last
+/// vector is a 64-bit load, so nothing past the step's rows is read.
+fn load_vectors(
+    b: &mut FunctionBuilder,
+    col: Value,
+    byte: Value,
+    vectors: usize,
+    f32: bool,
+) -> Vec<Value> {
     let addr = b.ins().iadd(col, byte);
-    if f32 {
-        let raw = b.ins().load(types::I64, data(), addr, lane_offset * 4);
-        let v = b.ins().scalar_to_vector(types::I64X2, raw);
-        let v = b.ins().bitcast(types::F32X4, little(), v);
-        b.ins().fvpromote_low(v)
-    } else {
-        b.ins().load(FV, data(), addr, lane_offset * 8)
+    if !f32 {
+        return (0..vectors)
+            .map(|k| b.ins().load(FV, data(), addr, 16 * k as i32))
+            .collect();
     }
+    let mut out = Vec::with_capacity(vectors);
+    let mut k = 0;
+    while k < vectors {
+        let at = 8 * k as i32;
+        if k + 1 < vectors {
+            let four = b.ins().load(types::F32X4, data(), addr, at);
+            // Lanes 2 and 3 of `four` into lanes 0 and 1 (`pshufd $0xee`).
+            let bytes = b.ins().bitcast(types::I8X16, little(), four);
+            let mask = b.func.dfg.immediates.push(ir::ConstantData::from(
+                [8u8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15].as_ref(),
+            ));
+            let high = b.ins().shuffle(bytes, bytes, mask);
+            let high = b.ins().bitcast(types::F32X4, little(), high);
+            out.push(b.ins().fvpromote_low(four));
+            out.push(b.ins().fvpromote_low(high));
+            k += 2;
+        } else {
+            let raw = b.ins().load(types::F64, data(), addr, at);
+            let v = b.ins().splat(FV, raw);
+            let v = b.ins().bitcast(types::F32X4, little(), v);
+            out.push(b.ins().fvpromote_low(v));
+            k += 1;
+        }
+    }
+    out
 }
 
 fn store(b: &mut FunctionBuilder, v: Value, out: Value, byte: Value, lane_offset: i32, f32: bool) {
     let addr = b.ins().iadd(out, byte);
     if f32 {
+        // The two f32 as the low f64 lane: a `movsd` store (lane 0 of an I64X2 was a
+        // `pextrq`, two micro-ops).
         let d = b.ins().fvdemote(v);
-        let d = b.ins().bitcast(types::I64X2, little(), d);
+        let d = b.ins().bitcast(FV, little(), d);
         let lo = b.ins().extractlane(d, 0);
         b.ins().store(data(), lo, addr, lane_offset * 4);
     } else {
@@ -501,6 +541,9 @@ pub(crate) fn build(
     // One step: `vectors` vectors of `program` (outputs, liveness) from row `i`. A set
     // lane in any of their masks branches to `slow`; otherwise they are stored (map)
     // or added to `acc` (sum), and the step jumps to `next.0` with `(next.1, acc)`.
+    // With `seed` (the values of an emission of the same vectors in a dominating
+    // block) nothing is loaded and nothing computed there is computed again. Returns
+    // each vector's values.
     #[allow(clippy::too_many_arguments)]
     let step = |b: &mut FunctionBuilder,
                 mode: Mode,
@@ -509,19 +552,30 @@ pub(crate) fn build(
                 i: Value,
                 acc: Value,
                 next: (ir::Block, Value),
-                slow: ir::Block| {
+                slow: ir::Block,
+                seed: Option<Vec<Env>>|
+     -> Vec<Env> {
         let (outs, live) = program;
         let fast = b.create_block();
         let byte = b.ins().ishl_imm_u(i, shift);
         let byte = to_ptr(b, byte);
         let mut vals = Vec::with_capacity(vectors);
         let mut masks = Vec::with_capacity(vectors);
-        for k in 0..vectors {
-            let inputs: Vec<Value> = cols
-                .iter()
-                .map(|&c| load(b, c, byte, 2 * k as i32, f32))
-                .collect();
-            let (v, m) = emit(b, t, p, outs, live, &h, &inputs);
+        let (loaded, mut envs): (Vec<Vec<Value>>, Vec<Env>) = match seed {
+            Some(envs) => (vec![Vec::new(); vectors], envs),
+            None => {
+                let cols: Vec<Vec<Value>> = cols
+                    .iter()
+                    .map(|&c| load_vectors(b, c, byte, vectors, f32))
+                    .collect();
+                let per_vector = (0..vectors)
+                    .map(|k| cols.iter().map(|col| col[k]).collect())
+                    .collect();
+                (per_vector, vec![vec![None; p.tape.ops.len()]; vectors])
+            }
+        };
+        for (inputs, env) in loaded.iter().zip(envs.iter_mut()) {
+            let (v, m) = emit(b, t, p, outs, live, &h, inputs, env);
             vals.push(v);
             masks.push(m);
         }
@@ -547,6 +601,7 @@ pub(crate) fn build(
             acc
         };
         b.ins().jump(next.0, &args(&[next.1, acc]));
+        envs
     };
 
     // Two loops, one per mode (chosen once here: a test inside the loop would make
@@ -574,11 +629,42 @@ pub(crate) fn build(
         b.ins().brif(fits, body, &[], tail, &args(&st));
 
         b.switch_to_block(body);
-        step(&mut b, mode, (hot, &live), u, i, st[1], (hdr, end), slow);
+        let envs = step(
+            &mut b,
+            mode,
+            (hot, &live),
+            u,
+            i,
+            st[1],
+            (hdr, end),
+            slow,
+            None,
+        );
 
         b.switch_to_block(slow);
         if p.fast.is_none() {
             let count = b.ins().iconst(types::I64, 2 * u as i64);
+            let acc = fallback(&mut b, i, count, st[1]);
+            b.ins().jump(hdr, &args(&[end, acc]));
+        } else if u == 1 {
+            // The general program on the same vector, reusing what the speculative one
+            // computed (its shortcut is the general program's common path); special
+            // lanes go to the fallback.
+            let vslow = b.create_block();
+            let program = (general, &live_general[..]);
+            step(
+                &mut b,
+                mode,
+                program,
+                1,
+                i,
+                st[1],
+                (hdr, end),
+                vslow,
+                Some(envs),
+            );
+            b.switch_to_block(vslow);
+            let count = b.ins().iconst(types::I64, 2);
             let acc = fallback(&mut b, i, count, st[1]);
             b.ins().jump(hdr, &args(&[end, acc]));
         } else {
@@ -607,6 +693,7 @@ pub(crate) fn build(
                 vs[1],
                 (vhdr, next_j),
                 vslow,
+                None,
             );
 
             b.switch_to_block(vslow);
