@@ -124,50 +124,60 @@ fn same(got: f64, want: f64, bound: f64) -> bool {
     matches!(error(got, want), Some(e) if e <= bound)
 }
 
+/// The kernels of `family` with parameters `p`, f64 and f32, against the scalar
+/// kernel on every special lane: `map` at every batch length from 0 to 19 (every
+/// tail) and over the whole set, `sum`, and one point bit for bit. Returns where the
+/// f64 and f32 kernels' code came from.
+fn check_special_lanes(jit: &Jit, family: &str, p: &[f64]) -> [CodeSource; 2] {
+    let xs = awkward();
+    let d = Dist::<f64>::from_name(family, p).unwrap();
+    let (k, scalar) = (jit.compile(&d).unwrap(), d.kernel());
+    let source = k.source();
+    for n in (0..20).chain([xs.len()]) {
+        let mut out = vec![0.0; n];
+        k.map(&xs[..n], &mut out).unwrap();
+        for (x, y) in xs[..n].iter().zip(&out) {
+            let want = scalar.eval(*x);
+            assert!(
+                same(*y, want, 1e-13),
+                "{family} {p:?} ({source:?}) x={x:e}: {y:e} vs {want:e}"
+            );
+        }
+    }
+    let want: f64 = xs.iter().map(|&x| scalar.eval(x)).sum();
+    let got = k.sum(&xs);
+    assert!(
+        class(got) == class(want)
+            && (!want.is_finite() || (got - want).abs() <= 1e-12 * want.abs().max(1.0)),
+        "{family} {p:?} ({source:?}): sum {got:e} vs {want:e}"
+    );
+    assert_eq!(k.eval(2.0).to_bits(), scalar.eval(2.0).to_bits());
+
+    let p32: Vec<f32> = p.iter().map(|&v| v as f32).collect();
+    let d32 = Dist::<f32>::from_name(family, &p32).unwrap();
+    let (k32, s32) = (jit.compile(&d32).unwrap(), d32.kernel());
+    let xs32: Vec<f32> = xs.iter().map(|&x| x as f32).collect();
+    let mut out = vec![0.0f32; xs32.len()];
+    k32.map(&xs32, &mut out).unwrap();
+    for (x, y) in xs32.iter().zip(&out) {
+        let want = s32.eval(*x) as f64;
+        assert!(
+            same(*y as f64, want, 1e-6),
+            "{family} f32 {p:?} ({:?}) x={x:e}: {y:e} vs {want:e}",
+            k32.source()
+        );
+    }
+    [source, k32.source()]
+}
+
 #[rstest]
 fn jit_matches_the_scalar_kernel_on_special_lanes(
     #[values(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)] i: usize,
 ) {
     let family = FAMILIES[i];
     let jit = jit();
-    let xs = awkward();
     for p in params_of(family) {
-        let d = Dist::<f64>::from_name(family, &p).unwrap();
-        let (k, scalar) = (jit.compile(&d).unwrap(), d.kernel());
-        // Every batch length from 0 to 19 (every tail), then the whole set.
-        for n in (0..20).chain([xs.len()]) {
-            let mut out = vec![0.0; n];
-            k.map(&xs[..n], &mut out).unwrap();
-            for (x, y) in xs[..n].iter().zip(&out) {
-                let want = scalar.eval(*x);
-                assert!(
-                    same(*y, want, 1e-13),
-                    "{family} {p:?} x={x:e}: {y:e} vs {want:e}"
-                );
-            }
-        }
-        let want: f64 = xs.iter().map(|&x| scalar.eval(x)).sum();
-        let got = k.sum(&xs);
-        assert!(
-            class(got) == class(want)
-                && (!want.is_finite() || (got - want).abs() <= 1e-12 * want.abs().max(1.0)),
-            "{family} {p:?}: sum {got:e} vs {want:e}"
-        );
-        assert_eq!(k.eval(2.0).to_bits(), scalar.eval(2.0).to_bits());
-
-        let p32: Vec<f32> = p.iter().map(|&v| v as f32).collect();
-        let d32 = Dist::<f32>::from_name(family, &p32).unwrap();
-        let (k32, s32) = (jit.compile(&d32).unwrap(), d32.kernel());
-        let xs32: Vec<f32> = xs.iter().map(|&x| x as f32).collect();
-        let mut out = vec![0.0f32; xs32.len()];
-        k32.map(&xs32, &mut out).unwrap();
-        for (x, y) in xs32.iter().zip(&out) {
-            let want = s32.eval(*x) as f64;
-            assert!(
-                same(*y as f64, want, 1e-6),
-                "{family} f32 {p:?} x={x:e}: {y:e} vs {want:e}"
-            );
-        }
+        check_special_lanes(&jit, family, &p);
     }
 }
 
@@ -240,38 +250,14 @@ fn templated_kernels_match_the_scalar_kernel(
 ) {
     let family = FAMILIES[i];
     let jit = jit();
-    let xs = awkward();
-    let xs32: Vec<f32> = xs.iter().map(|&x| x as f32).collect();
     let mut templated = 0;
     for base in params_of(family) {
         for step in 1..=5 {
-            let p = moved(family, &base, step);
-            let d = Dist::<f64>::from_name(family, &p).unwrap();
-            let (k, scalar) = (jit.compile(&d).unwrap(), d.kernel());
-            templated += usize::from(k.source() == CodeSource::Template);
-            let mut out = vec![0.0; xs.len()];
-            k.map(&xs, &mut out).unwrap();
-            for (x, y) in xs.iter().zip(&out) {
-                let want = scalar.eval(*x);
-                assert!(
-                    same(*y, want, 1e-13),
-                    "{family} {p:?} ({:?}) x={x:e}: {y:e} vs {want:e}",
-                    k.source()
-                );
-            }
-            let p32: Vec<f32> = p.iter().map(|&v| v as f32).collect();
-            let d32 = Dist::<f32>::from_name(family, &p32).unwrap();
-            let (k32, s32) = (jit.compile(&d32).unwrap(), d32.kernel());
-            let mut out = vec![0.0f32; xs32.len()];
-            k32.map(&xs32, &mut out).unwrap();
-            for (x, y) in xs32.iter().zip(&out) {
-                let want = s32.eval(*x) as f64;
-                assert!(
-                    same(*y as f64, want, 1e-6),
-                    "{family} f32 {p:?} ({:?}) x={x:e}: {y:e} vs {want:e}",
-                    k32.source()
-                );
-            }
+            let sources = check_special_lanes(&jit, family, &moved(family, &base, step));
+            templated += sources
+                .iter()
+                .filter(|&&s| s == CodeSource::Template)
+                .count();
         }
     }
     if cfg!(target_arch = "x86_64") {

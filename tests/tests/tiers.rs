@@ -140,30 +140,26 @@ fn every_length_and_tail_matches_the_scalar_kernel(
             for n in 1..=xs.len().min(40) {
                 let xs = &xs[xs.len() - n..];
                 let want: Vec<f64> = xs.iter().map(|&x| k.eval(x)).collect();
-                let mut out = vec![0.0; n];
-                k.map_at(tier, xs, &mut out).unwrap();
-                for (i, (&g, &w)) in out.iter().zip(&want).enumerate() {
-                    assert!(
-                        (g.is_nan() && w.is_nan())
-                            || g == w
-                            || (g - w).abs() <= 1e-13 * w.abs().max(1.0),
-                        "{tier} {family} {params:?} n={n} [{i}] x={:e}: {g:e} vs {w:e}",
-                        xs[i]
-                    );
-                }
-                // map_add: the same values added to what `out` held.
+                // map into zeros, and map_add onto other values: each output is what
+                // it held plus the point's scalar value.
                 let base: Vec<f64> = (0..n).map(|i| i as f64 * 0.25 - 3.0).collect();
-                let mut out = base.clone();
-                k.map_add_at(tier, xs, &mut out).unwrap();
-                for (i, ((&g, &w), &b)) in out.iter().zip(&want).zip(&base).enumerate() {
-                    let w = w + b;
-                    assert!(
-                        (g.is_nan() && w.is_nan())
-                            || g == w
-                            || (g - w).abs() <= 1e-13 * w.abs().max(1.0),
-                        "{tier} {family} {params:?} n={n} [{i}] x={:e}: map_add {g:e} vs {w:e}",
-                        xs[i]
-                    );
+                for (op, start) in [("map", vec![0.0; n]), ("map_add", base)] {
+                    let mut out = start.clone();
+                    if op == "map" {
+                        k.map_at(tier, xs, &mut out).unwrap();
+                    } else {
+                        k.map_add_at(tier, xs, &mut out).unwrap();
+                    }
+                    for (i, ((&g, &w), &b)) in out.iter().zip(&want).zip(&start).enumerate() {
+                        let w = w + b;
+                        assert!(
+                            (g.is_nan() && w.is_nan())
+                                || g == w
+                                || (g - w).abs() <= 1e-13 * w.abs().max(1.0),
+                            "{tier} {family} {params:?} n={n} [{i}] x={:e}: {op} {g:e} vs {w:e}",
+                            xs[i]
+                        );
+                    }
                 }
                 let (s, w) = (k.sum_at(tier, xs), want.iter().sum::<f64>());
                 let scale = want.iter().map(|w| w.abs()).sum::<f64>().max(1.0);
