@@ -220,8 +220,8 @@ pub fn map_at<F: Float, K: VectorKernel<F>>(
 /// once on the vector path).
 ///
 /// ```
-/// use expfam_kernels::{Dist, Kernel, simd};
-/// let k = Dist::from_name("normal", &[0.0, 1.0f64]).unwrap().kernel();
+/// use expfam_kernels::{ExpFam, Kernel, Normal, simd};
+/// let k = Normal::new(0.0, 1.0f64).unwrap().kernel();
 /// let xs = [0.5; 9];
 /// let mut out = [1.0; 9];
 /// simd::map_add_at(simd::current(), &k, &xs, &mut out).unwrap();
