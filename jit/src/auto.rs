@@ -160,17 +160,15 @@ impl<F: Float> Evaluator<F> {
     /// `out[i] = ln p(xs[i])`.
     #[inline]
     pub fn map(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
+        if xs.len() < SMALL {
+            // The closure's own batch loop (one dispatch on the family, not one per point).
+            return self.kernel.map_scalar(xs, out);
+        }
         if xs.len() != out.len() {
             return Err(LengthMismatch {
                 input: xs.len(),
                 output: out.len(),
             });
-        }
-        if xs.len() < SMALL {
-            for (o, &x) in out.iter_mut().zip(xs) {
-                *o = self.kernel.eval(x);
-            }
-            return Ok(());
         }
         match self.map.choice.get() {
             Some(Choice::Jit(k)) => k.map(xs, out),

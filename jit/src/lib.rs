@@ -477,11 +477,6 @@ impl Jit {
             return self.link(body, CodeSource::Compiled, tables, rows);
         }
         let inst = Instance::of(&tape, (value, mask, fast), columns, unroll, f32, &tables);
-        let with_ctx = || {
-            let mut v = inst.values.clone();
-            v.push(ctx as u64);
-            v
-        };
         let template = match self.templates.lookup(&inst.shape) {
             Lookup::Template(t) => Some(t),
             Lookup::Second(first) => {
@@ -497,10 +492,11 @@ impl Jit {
             }
             Lookup::Rejected => None,
         };
-        match template {
-            Some(t) => {
+        let values: Vec<u64> = inst.values.iter().copied().chain([ctx as u64]).collect();
+        match template.and_then(|t| Some((t.instantiate(&values)?, t))) {
+            Some((bytes, t)) => {
                 let body = template::Func {
-                    bytes: t.instantiate(&with_ctx()),
+                    bytes,
                     align: t.body.align,
                     relocs: t.body.relocs.clone(),
                 };

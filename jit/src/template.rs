@@ -15,10 +15,13 @@
 //! the shape, as are the structure of the program, its tables and the batch loop's
 //! unroll.
 //!
-//! Shapes whose code fails that comparison (a constant Cranelift folded, or one it
-//! materialises in pieces, as its aarch64 backend does with every 64-bit constant:
-//! `movz`/`movk` with 16 bits each) are remembered as rejected and always compiled. So
-//! templates serve x86-64 today; aarch64 compiles every kernel.
+//! Shapes whose code fails that comparison (a constant Cranelift folded, say) are
+//! remembered as rejected and always compiled. A constant is found as its 8 bytes (a
+//! constant-pool entry, an x86-64 immediate) or, on aarch64, where Cranelift builds
+//! every 64-bit constant from 16-bit `movz`/`movk` pieces, as such a sequence; there a
+//! value with a piece of all zeros or all ones takes fewer instructions, so it counts
+//! as part of the shape (f32 parameters, whose f64 images end in zero bits, rarely make
+//! templates on aarch64).
 
 use crate::tape::{Id, Op, Tape};
 use cranelift_module::ModuleReloc;
@@ -52,10 +55,20 @@ fn relocs_equal(a: &[ModuleReloc], b: &[ModuleReloc]) -> bool {
         })
 }
 
-/// Whether a constant is a parameter of its shape rather than part of it.
+/// Whether a constant is a parameter of its shape rather than part of it. On aarch64,
+/// where Cranelift builds 64-bit constants from 16-bit `movz`/`movk` pieces and skips
+/// pieces that are all zeros (or uses `movn` for all ones), a value with such a piece
+/// is built by a shorter sequence than a template's, so it is part of the shape too.
 fn generic(bits: u64) -> bool {
     let v = f64::from_bits(bits);
-    v.is_normal() && bits & ((1u64 << 52) - 1) != 0
+    v.is_normal()
+        && bits & ((1u64 << 52) - 1) != 0
+        && (!cfg!(target_arch = "aarch64") || full_pieces(bits, 4))
+}
+
+/// The low `pieces` 16-bit pieces of `bits` are neither all zeros nor all ones.
+fn full_pieces(bits: u64, pieces: u32) -> bool {
+    (0..pieces).all(|i| !matches!(bits >> (16 * i) & 0xFFFF, 0 | 0xFFFF))
 }
 
 /// The shape of a program (the cache key).
@@ -146,35 +159,116 @@ fn mix(i: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The sentinel of slot `j`: a generic constant (±[1, 2), random mantissa).
+/// The sentinel of slot `j`: a generic constant (±[1, 2), random mantissa, every
+/// 16-bit piece mixed).
 pub(crate) fn sentinel(j: usize) -> u64 {
-    let m = mix(j as u64 ^ 0x6578_7066_616D_0001);
-    let bits = (m & 0x800F_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000;
-    bits | u64::from(bits & ((1u64 << 52) - 1) == 0)
+    (0u64..)
+        .map(|attempt| {
+            let m = mix(j as u64 ^ 0x6578_7066_616D_0001 ^ attempt << 40);
+            (m & 0x800F_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000
+        })
+        .find(|&bits| full_pieces(bits, 4))
+        .expect("a random value soon has no uniform piece")
 }
 
 /// The sentinel of the fallback context, the slot after the constants: a 47-bit
-/// address, as the context's heap address is, so it is materialised the same way.
+/// address, as the context's heap address is, so it is materialised the same way
+/// (on aarch64, three `movz`/`movk` pieces).
 pub(crate) fn ctx_sentinel() -> u64 {
-    (mix(0x6578_7066_616D_0002) & 0x0000_3FFF_FFFF_FFF8) | 0x0000_4000_0000_0000
+    (0u64..)
+        .map(|attempt| {
+            let m = mix(0x6578_7066_616D_0002 ^ attempt << 40);
+            (m & 0x0000_3FFF_FFFF_FFF8) | 0x0000_4000_0000_0000
+        })
+        .find(|&bits| full_pieces(bits, 3))
+        .expect("a random value soon has no uniform piece")
+}
+
+/// Where a slot's value is written in a template's code.
+#[derive(Clone, Copy, Debug)]
+enum Patch {
+    /// The 8 bytes at this offset: a constant-pool entry or a 64-bit immediate.
+    Bytes(usize),
+    /// The 16-bit immediate of the aarch64 `movz`/`movk` at this offset, which sets
+    /// bits `16·hw ..` of the value.
+    Piece { at: usize, hw: u32 },
+}
+
+/// aarch64 `movz`/`movk` (64-bit forms): opcode bits, and the mask that selects them.
+const MOVZ_X: u32 = 0xD280_0000;
+const MOVK_X: u32 = 0xF280_0000;
+const MOV_WIDE_MASK: u32 = 0xFF80_0000;
+
+/// Sets the immediate of the `movz`/`movk` at `at` to piece `hw` of `value`.
+fn write_piece(code: &mut [u8], at: usize, hw: u32, value: u64) {
+    let word = u32::from_le_bytes(code[at..at + 4].try_into().expect("4 bytes"));
+    let piece = (value >> (16 * hw) & 0xFFFF) as u32;
+    let word = word & !(0xFFFF << 5) | piece << 5;
+    code[at..at + 4].copy_from_slice(&word.to_le_bytes());
+}
+
+/// The 64-bit constants built by `movz` and the `movk`s that follow it into the same
+/// register: each value with its instructions (offset, piece).
+fn mov_wide_constants(code: &[u8]) -> Vec<(u64, Vec<(usize, u32)>)> {
+    let word = |at: usize| u32::from_le_bytes(code[at..at + 4].try_into().expect("4 bytes"));
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at + 4 <= code.len() {
+        let w = word(at);
+        if w & MOV_WIDE_MASK != MOVZ_X {
+            at += 4;
+            continue;
+        }
+        let rd = w & 31;
+        let mut value = 0u64;
+        let mut pieces = Vec::new();
+        let mut next = at;
+        while next + 4 <= code.len() {
+            let k = word(next);
+            let first = next == at;
+            if !(first || (k & MOV_WIDE_MASK == MOVK_X && k & 31 == rd)) {
+                break;
+            }
+            let hw = k >> 21 & 3;
+            let shift = 16 * hw;
+            value = value & !(0xFFFF << shift) | u64::from(k >> 5 & 0xFFFF) << shift;
+            pieces.push((next, hw));
+            next += 4;
+        }
+        out.push((value, pieces));
+        at = next;
+    }
+    out
 }
 
 /// Code for every program of one shape: its bytes with the slots to write.
 pub(crate) struct Template {
     pub(crate) body: Func,
-    /// (byte offset, slot): slot `values.len()` is the fallback context.
-    patches: Vec<(usize, usize)>,
+    /// (where, slot): the last slot is the fallback context.
+    patches: Vec<(Patch, usize)>,
+    /// Per slot, the bits its every occurrence can hold (a `movz`/`movk` sequence
+    /// without the pieces that were zero in the sentinel cannot set them).
+    writable: Vec<u64>,
     pub(crate) tables: Tables,
 }
 
 impl Template {
-    /// The body with `values` (and the context address, the last slot) written in.
-    pub(crate) fn instantiate(&self, values: &[u64]) -> Vec<u8> {
-        let mut bytes = self.body.bytes.clone();
-        for &(at, slot) in &self.patches {
-            bytes[at..at + 8].copy_from_slice(&values[slot].to_ne_bytes());
+    /// The body with `values` (the context address last) written in; `None` when a
+    /// value has bits its place in the code cannot hold (the caller compiles instead).
+    pub(crate) fn instantiate(&self, values: &[u64]) -> Option<Vec<u8>> {
+        if values.iter().zip(&self.writable).any(|(v, w)| v & !w != 0) {
+            return None;
         }
-        bytes
+        let mut bytes = self.body.bytes.clone();
+        for &(patch, slot) in &self.patches {
+            match patch {
+                Patch::Bytes(at) => {
+                    bytes[at..at + 8].copy_from_slice(&values[slot].to_le_bytes());
+                }
+                Patch::Piece { at, hw } => write_piece(&mut bytes, at, hw, values[slot]),
+            }
+        }
+        Some(bytes)
     }
 
     /// Finds the sentinels in `sentinel_code` and accepts it if the `first` kernel's
@@ -197,27 +291,43 @@ impl Template {
             return None;
         }
         let mut patches = Vec::new();
+        let mut writable = vec![u64::MAX; slots];
         let mut found = vec![false; slots];
         let mut at = 0;
         while at + 8 <= code.len() {
-            let word = u64::from_ne_bytes(code[at..at + 8].try_into().expect("8 bytes"));
+            let word = u64::from_le_bytes(code[at..at + 8].try_into().expect("8 bytes"));
             // Every sentinel has exponent field 0x3FF or its top 17 bits 0, bit 46 set.
             let maybe = word >> 52 & 0x7FF == 0x3FF || word >> 46 == 1;
             if let Some(&slot) = maybe.then(|| want.get(&word)).flatten() {
-                patches.push((at, slot));
+                patches.push((Patch::Bytes(at), slot));
                 found[slot] = true;
                 at += 8;
             } else {
                 at += 1;
             }
         }
+        if cfg!(target_arch = "aarch64") {
+            for (value, pieces) in mov_wide_constants(code) {
+                if let Some(&slot) = want.get(&value) {
+                    found[slot] = true;
+                    writable[slot] &= pieces.iter().fold(0, |m, &(_, hw)| m | 0xFFFF << (16 * hw));
+                    patches.extend(
+                        pieces
+                            .iter()
+                            .map(|&(at, hw)| (Patch::Piece { at, hw }, slot)),
+                    );
+                }
+            }
+        }
         let template = Template {
             body: sentinel_code,
             patches,
+            writable,
             tables,
         };
-        (found.iter().all(|&f| f) && template.instantiate(&first.values) == first.code.bytes)
-            .then_some(template)
+        (found.iter().all(|&f| f)
+            && template.instantiate(&first.values).as_ref() == Some(&first.code.bytes))
+        .then_some(template)
     }
 }
 
@@ -354,9 +464,11 @@ mod tests {
         ] {
             assert!(!generic(f64::to_bits(v)), "{v}");
         }
-        for v in [3.0, -0.7, 1e300, core::f64::consts::LN_2] {
+        for v in [-0.7, 1e300, core::f64::consts::LN_2] {
             assert!(generic(f64::to_bits(v)), "{v}");
         }
+        // 3.0 has zero low pieces: built by one `movz` on aarch64.
+        assert_eq!(generic(3f64.to_bits()), !cfg!(target_arch = "aarch64"));
     }
 
     /// Parameters of one shape for every family (moderate, generic values).
@@ -387,8 +499,9 @@ mod tests {
                 let d = Dist::from_name(family, &ps).unwrap();
                 let (a, b) = (with.compile(&d).unwrap(), without.compile(&d).unwrap());
                 assert_eq!(b.source(), CodeSource::Compiled);
-                // x86-64 bakes 64-bit addresses as whole immediates, so every shape
-                // gets a template; elsewhere a shape may be rejected.
+                // Every shape of these parameters gets a template on x86-64. On
+                // aarch64 a constant with a uniform 16-bit piece is part of the shape
+                // (see `generic`), so parameters that move can change it.
                 if i == 0 {
                     assert_eq!(a.source(), CodeSource::Compiled, "{family} {i}");
                 } else if cfg!(target_arch = "x86_64") {
@@ -398,24 +511,31 @@ mod tests {
                     continue;
                 }
                 let (a, b) = (a.owned(), b.owned());
-                let mut code = a.body.clone();
-                let addresses = |o: &crate::compiled::Owned<F>| -> Vec<[u8; 8]> {
+                let addresses = |o: &crate::compiled::Owned<F>| -> Vec<u64> {
                     let tables = o._tables.iter().map(|t| t.as_ptr() as u64);
-                    [o.ctx as u64]
-                        .into_iter()
-                        .chain(tables)
-                        .map(u64::to_ne_bytes)
-                        .collect()
+                    [o.ctx as u64].into_iter().chain(tables).collect()
                 };
-                let moves: HashMap<[u8; 8], [u8; 8]> =
-                    addresses(a).into_iter().zip(addresses(b)).collect();
+                let moves: HashMap<u64, u64> = addresses(a).into_iter().zip(addresses(b)).collect();
+                // Each address of `a` where `b` has its own: as 8 bytes, or (aarch64) as
+                // `movz`/`movk` pieces.
+                let mut code = a.body.clone();
                 let mut at = 0;
                 while at + 8 <= code.len() {
-                    if let Some(to) = moves.get(&code[at..at + 8]) {
-                        code[at..at + 8].copy_from_slice(to);
+                    let word = u64::from_le_bytes(code[at..at + 8].try_into().unwrap());
+                    if let Some(to) = moves.get(&word) {
+                        code[at..at + 8].copy_from_slice(&to.to_le_bytes());
                         at += 8;
                     } else {
                         at += 1;
+                    }
+                }
+                if cfg!(target_arch = "aarch64") {
+                    for (value, pieces) in mov_wide_constants(&a.body) {
+                        if let Some(&to) = moves.get(&value) {
+                            for (at, hw) in pieces {
+                                write_piece(&mut code, at, hw, to);
+                            }
+                        }
                     }
                 }
                 assert!(code == b.body, "{family} {i} {}: code differs", F::NAME);
