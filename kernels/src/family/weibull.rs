@@ -197,28 +197,70 @@ impl<F: Float> Kernel<F> for WeibullKernel<F> {
     }
 }
 
+impl<F: Float> WeibullKernel<F> {
+    /// The vector form for half-integer k (`twice_k != 0`): powers and a square root.
+    #[inline(always)]
+    fn eval_pow_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        let y = x * V::splat(self.inv_lambda.to_f64());
+        let c = V::splat(self.c.to_f64());
+        let base = if self.twice_k == 2 {
+            c
+        } else {
+            V::splat(self.km1.to_f64()).mul_add(vm::ln_core(y), c)
+        };
+        // Lanes with y zero, subnormal, infinite or NaN take the scalar path.
+        (
+            base - half_integer_pow(y, self.twice_k, V::sqrt),
+            vm::ln_special(y),
+        )
+    }
+
+    /// The vector form for other k: `e^{k ln y}`.
+    #[inline(always)]
+    fn eval_exp_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        let y = x * V::splat(self.inv_lambda.to_f64());
+        let l = vm::ln_core(y);
+        let kl = V::splat(self.k.to_f64()) * l;
+        (
+            V::splat(self.km1.to_f64()).mul_add(l, V::splat(self.c.to_f64())) - vm::exp_core(kl),
+            V::or(vm::ln_special(y), vm::exp_special(kl)),
+        )
+    }
+}
+
 impl<F: Float> VectorKernel<F> for WeibullKernel<F> {
     #[inline(always)]
     fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
-        let y = x * V::splat(self.inv_lambda.to_f64());
-        let c = V::splat(self.c.to_f64());
-        // Lanes with y zero, subnormal, infinite or NaN take the scalar path.
-        let special = vm::ln_special(y);
         if self.twice_k != 0 {
-            let base = if self.twice_k == 2 {
-                c
-            } else {
-                V::splat(self.km1.to_f64()).mul_add(vm::ln_core(y), c)
-            };
-            return (base - half_integer_pow(y, self.twice_k, V::sqrt), special);
+            self.eval_pow_v(x)
+        } else {
+            self.eval_exp_v(x)
         }
-        let l = vm::ln_core(y);
-        let kl = V::splat(self.k.to_f64()) * l;
-        let special = V::or(special, vm::exp_special(kl));
-        (
-            V::splat(self.km1.to_f64()).mul_add(l, c) - vm::exp_core(kl),
-            special,
-        )
+    }
+
+    // One branch per step of four vectors, not one per vector.
+    #[inline(always)]
+    fn eval_v4<V: Vector>(&self, x: [V; 4]) -> [(V, V::Mask); 4] {
+        if self.twice_k != 0 {
+            [
+                self.eval_pow_v(x[0]),
+                self.eval_pow_v(x[1]),
+                self.eval_pow_v(x[2]),
+                self.eval_pow_v(x[3]),
+            ]
+        } else {
+            [
+                self.eval_exp_v(x[0]),
+                self.eval_exp_v(x[1]),
+                self.eval_exp_v(x[2]),
+                self.eval_exp_v(x[3]),
+            ]
+        }
+    }
+
+    #[inline(always)]
+    fn accumulate_v4<V: Vector>(&self, x: [V; 4], acc: [V; 4]) -> [(V, V::Mask); 4] {
+        crate::arch::generic::added(self.eval_v4(x), acc)
     }
 }
 
