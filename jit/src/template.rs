@@ -23,7 +23,7 @@
 //! as part of the shape (f32 parameters, whose f64 images end in zero bits, rarely make
 //! templates on aarch64).
 
-use crate::tape::{Id, Op, Tape};
+use crate::tape::{FxHashMap, Id, Op, Tape};
 use cranelift_module::ModuleReloc;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -360,11 +360,11 @@ pub(crate) enum Lookup {
 /// The template cache of a [`crate::Jit`] (shared by its clones).
 #[derive(Default)]
 pub(crate) struct Templates {
-    map: Mutex<HashMap<Shape, Entry>>,
+    map: Mutex<FxHashMap<Shape, Entry>>,
 }
 
 impl Templates {
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<Shape, Entry>> {
+    fn map(&self) -> std::sync::MutexGuard<'_, FxHashMap<Shape, Entry>> {
         // A panic while holding the lock cannot leave the map inconsistent (each
         // update is one insert), so a poisoned lock is still usable.
         self.map.lock().unwrap_or_else(|e| e.into_inner())
