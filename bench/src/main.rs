@@ -294,192 +294,190 @@ fn measure<F: Float>(
 
         for family in FAMILIES {
             let xs = inputs::<F>(family, n);
-            let mut out = vec![F::ZERO; n];
             let dist = bench_dist::<F>(family);
             let kernel = dist.kernel();
             let simd_tier = expfam_kernels::simd::current().name();
+            // The JIT: compiled once per family (compile time measured separately), and
+            // the adaptive evaluator, hot by the end of its warm-up.
+            let compiled = jit.map(|jit| jit.compile(&dist).expect("every family compiles"));
+            let ev = expfam_jit::Evaluator::auto(dist);
+            let peer = with_statrs
+                .then(|| Statrs::new(family, bench_params(family)).expect("statrs accepts"));
+            let xs64: Vec<f64> = xs.iter().map(|v| v.to_f64()).collect();
+            // Every backend of this family and size, timed in turn (see
+            // `timing::ns_per_elem_each`): each op has its own output buffer.
+            let mut ops: Vec<(&'static str, &'static str, &'static str, Timed)> = Vec::new();
             // closure: the scalar kernel loop; simd: the same kernel at the current tier.
             for (backend, tier, vector) in [("closure", "scalar", false), ("simd", simd_tier, true)]
             {
-                let map = timing::ns_per_elem(n, budget, || {
-                    let k = black_box(&kernel);
+                let (k, xs, mut out) = (&kernel, &xs, vec![F::ZERO; n]);
+                let map: Timed = Box::new(move || {
+                    let k = black_box(k);
                     let r = if vector {
-                        k.map(black_box(&xs), &mut out)
+                        k.map(black_box(xs), &mut out)
                     } else {
-                        k.map_scalar(black_box(&xs), &mut out)
+                        k.map_scalar(black_box(xs), &mut out)
                     };
                     r.expect("sized");
                     black_box(&mut out);
                 });
-                emit(Row {
-                    family,
-                    backend,
-                    tier,
-                    op: "map",
-                    n,
-                    ns: map,
-                    f,
-                });
-                let sum = timing::ns_per_elem(n, budget, || {
-                    let k = black_box(&kernel);
-                    let s = if vector {
-                        k.sum(black_box(&xs))
+                let sum: Timed = Box::new(move || {
+                    let k = black_box(k);
+                    black_box(if vector {
+                        k.sum(black_box(xs))
                     } else {
-                        k.sum_scalar(black_box(&xs))
-                    };
-                    black_box(s);
+                        k.sum_scalar(black_box(xs))
+                    });
                 });
-                emit(Row {
-                    family,
-                    backend,
-                    tier,
-                    op: "sum",
-                    n,
-                    ns: sum,
-                    f,
-                });
+                ops.push((backend, tier, "map", map));
+                ops.push((backend, tier, "sum", sum));
             }
             // The SSE2 tier, the JIT's vector width: the bar the JIT's map must clear.
             #[cfg(target_arch = "x86_64")]
             if jit.is_some() && simd_tier != "sse2" {
-                let map = timing::ns_per_elem(n, budget, || {
-                    kernel
-                        .map_at(expfam_kernels::simd::Tier::Sse2, black_box(&xs), &mut out)
+                let (k, xs, mut out) = (&kernel, &xs, vec![F::ZERO; n]);
+                let map: Timed = Box::new(move || {
+                    k.map_at(expfam_kernels::simd::Tier::Sse2, black_box(xs), &mut out)
                         .expect("sized");
                     black_box(&mut out);
                 });
+                ops.push(("sse2", "sse2", "map", map));
+            }
+            if let Some(k) = &compiled {
+                let (xs, mut out) = (&xs, vec![F::ZERO; n]);
+                ops.push((
+                    "jit",
+                    jit_tier,
+                    "map",
+                    Box::new(move || {
+                        k.map(black_box(xs), &mut out).expect("sized");
+                        black_box(&mut out);
+                    }),
+                ));
+                ops.push((
+                    "jit",
+                    jit_tier,
+                    "sum",
+                    Box::new(move || {
+                        black_box(k.sum(black_box(xs)));
+                    }),
+                ));
+                let (ev, mut out) = (&ev, vec![F::ZERO; n]);
+                ops.push((
+                    "auto",
+                    "",
+                    "map",
+                    Box::new(move || {
+                        ev.map(black_box(xs), &mut out).expect("sized");
+                        black_box(&mut out);
+                    }),
+                ));
+                ops.push((
+                    "auto",
+                    "",
+                    "sum",
+                    Box::new(move || {
+                        black_box(ev.sum(black_box(xs)));
+                    }),
+                ));
+            }
+            if let Some(peer) = &peer {
+                // The distribution goes through black_box once per call: statrs keeps
+                // whatever the compiler can hoist out of its loop, nothing more.
+                let (xs64, mut o) = (&xs64, vec![0.0f64; n]);
+                ops.push((
+                    "statrs",
+                    "scalar",
+                    "map",
+                    Box::new(move || {
+                        let d = black_box(peer);
+                        for (o, &x) in o.iter_mut().zip(black_box(xs64)) {
+                            *o = d.ln_pdf(x);
+                        }
+                        black_box(&mut o);
+                    }),
+                ));
+                ops.push((
+                    "statrs",
+                    "scalar",
+                    "sum",
+                    Box::new(move || {
+                        let d = black_box(peer);
+                        let s: f64 = black_box(xs64).iter().map(|&x| d.ln_pdf(x)).sum();
+                        black_box(s);
+                    }),
+                ));
+            }
+            let mut fns: Vec<&mut dyn FnMut()> = ops
+                .iter_mut()
+                .map(|o| &mut *o.3 as &mut dyn FnMut())
+                .collect();
+            let times = timing::ns_per_elem_each(n, budget, &mut fns);
+            drop(fns);
+            for ((backend, tier, op, _), ns) in ops.iter().zip(times) {
                 emit(Row {
                     family,
-                    backend: "sse2",
-                    tier: "sse2",
-                    op: "map",
+                    backend,
+                    tier: if *backend == "auto" {
+                        auto_tier(&ev, op)
+                    } else {
+                        tier
+                    },
+                    op,
                     n,
-                    ns: map,
+                    ns,
                     f,
                 });
             }
-            // The JIT: compiled once per family (compile time measured separately), and
-            // the adaptive evaluator, hot by the end of its warm-up.
-            if let Some(jit) = jit {
-                let k = jit.compile(&dist).expect("every family compiles");
-                let map = timing::ns_per_elem(n, budget, || {
-                    k.map(black_box(&xs), &mut out).expect("sized");
-                    black_box(&mut out);
-                });
-                let sum = timing::ns_per_elem(n, budget, || {
-                    black_box(k.sum(black_box(&xs)));
-                });
-                let ev = expfam_jit::Evaluator::auto(dist);
-                let auto_map = timing::ns_per_elem(n, budget, || {
-                    ev.map(black_box(&xs), &mut out).expect("sized");
-                    black_box(&mut out);
-                });
-                let auto_sum = timing::ns_per_elem(n, budget, || {
-                    black_box(ev.sum(black_box(&xs)));
-                });
-                for (backend, op, ns) in [
-                    ("jit", "map", map),
-                    ("jit", "sum", sum),
-                    ("auto", "map", auto_map),
-                    ("auto", "sum", auto_sum),
+            drop(ops);
+            if let (Some(jit), true) = (jit, n == sizes[0]) {
+                // `compile`: Cranelift every time (templates off), the cost of a
+                // family's first kernel. `recompile`: new parameters every time,
+                // as a sampler's proposals, templates on (the first two of each
+                // shape compile with Cranelift, the rest are copies).
+                let mut cold = jit.clone();
+                cold.set_templates(false);
+                let median = |jit: &expfam_jit::Jit, count: usize, moved: bool| {
+                    let mut ts: Vec<f64> = (1..=count)
+                        .map(|k| {
+                            let d = if moved {
+                                let ps: Vec<F> = moved_params(family, k)
+                                    .iter()
+                                    .map(|&p| F::from_f64(p))
+                                    .collect();
+                                Dist::from_name(family, &ps).expect("valid")
+                            } else {
+                                dist
+                            };
+                            let t = std::time::Instant::now();
+                            black_box(jit.compile(black_box(&d)).expect("compiles"));
+                            t.elapsed().as_secs_f64() * 1e9
+                        })
+                        .collect();
+                    ts.sort_by(f64::total_cmp);
+                    ts[ts.len() / 2]
+                };
+                for (op, ns) in [
+                    ("compile", median(&cold, 15, false)),
+                    ("recompile", median(jit, 31, true)),
                 ] {
                     emit(Row {
                         family,
-                        backend,
-                        tier: if backend == "jit" {
-                            jit_tier
-                        } else {
-                            auto_tier(&ev, op)
-                        },
+                        backend: "jit",
+                        tier: jit_tier,
                         op,
-                        n,
+                        n: 1,
                         ns,
                         f,
                     });
                 }
-                if n == sizes[0] {
-                    // `compile`: Cranelift every time (templates off), the cost of a
-                    // family's first kernel. `recompile`: new parameters every time,
-                    // as a sampler's proposals, templates on (the first two of each
-                    // shape compile with Cranelift, the rest are copies).
-                    let mut cold = jit.clone();
-                    cold.set_templates(false);
-                    let median = |jit: &expfam_jit::Jit, count: usize, moved: bool| {
-                        let mut ts: Vec<f64> = (1..=count)
-                            .map(|k| {
-                                let d = if moved {
-                                    let ps: Vec<F> = moved_params(family, k)
-                                        .iter()
-                                        .map(|&p| F::from_f64(p))
-                                        .collect();
-                                    Dist::from_name(family, &ps).expect("valid")
-                                } else {
-                                    dist
-                                };
-                                let t = std::time::Instant::now();
-                                black_box(jit.compile(black_box(&d)).expect("compiles"));
-                                t.elapsed().as_secs_f64() * 1e9
-                            })
-                            .collect();
-                        ts.sort_by(f64::total_cmp);
-                        ts[ts.len() / 2]
-                    };
-                    for (op, ns) in [
-                        ("compile", median(&cold, 15, false)),
-                        ("recompile", median(jit, 31, true)),
-                    ] {
-                        emit(Row {
-                            family,
-                            backend: "jit",
-                            tier: jit_tier,
-                            op,
-                            n: 1,
-                            ns,
-                            f,
-                        });
-                    }
-                }
-            }
-            if with_statrs {
-                let peer = Statrs::new(family, bench_params(family)).expect("statrs accepts");
-                let xs64: Vec<f64> = xs.iter().map(|v| v.to_f64()).collect();
-                let mut o = vec![0.0f64; n];
-                // The distribution goes through black_box once per call: statrs keeps
-                // whatever the compiler can hoist out of its loop, nothing more.
-                let map = timing::ns_per_elem(n, budget, || {
-                    let d = black_box(&peer);
-                    for (o, &x) in o.iter_mut().zip(black_box(&xs64)) {
-                        *o = d.ln_pdf(x);
-                    }
-                    black_box(&mut o);
-                });
-                emit(Row {
-                    family,
-                    backend: "statrs",
-                    tier: "scalar",
-                    op: "map",
-                    n,
-                    ns: map,
-                    f,
-                });
-                let sum = timing::ns_per_elem(n, budget, || {
-                    let d = black_box(&peer);
-                    let s: f64 = black_box(&xs64).iter().map(|&x| d.ln_pdf(x)).sum();
-                    black_box(s);
-                });
-                emit(Row {
-                    family,
-                    backend: "statrs",
-                    tier: "scalar",
-                    op: "sum",
-                    n,
-                    ns: sum,
-                    f,
-                });
             }
         }
     }
 }
+
+/// One timed operation of [`measure`].
+type Timed<'a> = Box<dyn FnMut() + 'a>;
 
 fn bench(quick: bool, json: bool) -> Result<(), Usage> {
     let sizes: &[usize] = if quick {

@@ -6,24 +6,45 @@ use std::time::{Duration, Instant};
 /// Median nanoseconds per element of `op`, which processes `n` elements per call.
 /// `budget` is the total time to spend (split into 7 samples after a warm-up).
 pub fn ns_per_elem(n: usize, budget: Duration, mut op: impl FnMut()) -> f64 {
+    ns_per_elem_each(n, budget, &mut [&mut op])[0]
+}
+
+/// [`ns_per_elem`] of each of `ops` (each processing `n` elements per call), their
+/// samples taken in turn: sample `k` of every op lies between samples `k − 1` and
+/// `k + 1` of every other, so a change in the machine's load moves all of them alike
+/// and their ratios hold. `budget` is each op's.
+pub fn ns_per_elem_each(n: usize, budget: Duration, ops: &mut [&mut dyn FnMut()]) -> Vec<f64> {
+    const SAMPLES: usize = 7;
     // Warm-up, and calibration of how many calls fit in one sample.
     let sample = budget / 8;
-    let start = Instant::now();
-    let mut calls = 0u64;
-    while start.elapsed() < sample / 2 || calls == 0 {
-        op();
-        calls += 1;
-    }
-    let per_call = start.elapsed().as_secs_f64() / calls as f64;
-    let reps = ((sample.as_secs_f64() / per_call) as u64).max(1);
-    let mut samples = Vec::with_capacity(7);
-    for _ in 0..7 {
-        let t = Instant::now();
-        for _ in 0..reps {
-            op();
+    let reps: Vec<u64> = ops
+        .iter_mut()
+        .map(|op| {
+            let start = Instant::now();
+            let mut calls = 0u64;
+            while start.elapsed() < sample / 2 || calls == 0 {
+                op();
+                calls += 1;
+            }
+            let per_call = start.elapsed().as_secs_f64() / calls as f64;
+            ((sample.as_secs_f64() / per_call) as u64).max(1)
+        })
+        .collect();
+    let mut samples = vec![Vec::with_capacity(SAMPLES); ops.len()];
+    for _ in 0..SAMPLES {
+        for ((op, &reps), samples) in ops.iter_mut().zip(&reps).zip(&mut samples) {
+            let t = Instant::now();
+            for _ in 0..reps {
+                op();
+            }
+            samples.push(t.elapsed().as_secs_f64() * 1e9 / (reps as f64 * n as f64));
         }
-        samples.push(t.elapsed().as_secs_f64() * 1e9 / (reps as f64 * n as f64));
     }
-    samples.sort_by(f64::total_cmp);
-    samples[3]
+    samples
+        .into_iter()
+        .map(|mut s| {
+            s.sort_by(f64::total_cmp);
+            s[SAMPLES / 2]
+        })
+        .collect()
 }

@@ -446,7 +446,7 @@ impl Jit {
         let ctx = &*rows as *const Rows<F> as usize;
         let tables: Tables = std::mem::take(&mut tape.tables).into();
         // Four vectors per step: four independent chains in flight. Large kernels (two
-        // logarithms, say) measured faster at four than at two as well (`examples/speed`,
+        // logarithms, say) measured faster at four than at two as well (`expfam-bench` example `jit_speed`,
         // beta 0.92x the SSE2 tier against 1.00x), for about a quarter more compile time.
         // A speculative loop goes to the general program for the whole step when one
         // lane needs it: one vector per step keeps that step small.

@@ -1,8 +1,11 @@
 //! JIT map throughput against the AOT tiers (ns per element, n = 4096, the three timed
-//! in alternation), every family, f64 then f32: `cargo run --release -p expfam-jit --example speed [FAMILY...]`.
+//! in alternation, on `expfam bench`'s parameters and inputs), every family, f64 then
+//! f32: `cargo run --release -p expfam-bench --example jit_speed [FAMILY...]`.
+//! `UNROLL=k` sets the JIT's vectors per loop step.
+use expfam_bench::{bench_dist, inputs};
 use expfam_jit::Jit;
 use expfam_kernels::simd::{self, Tier};
-use expfam_kernels::{Dist, FAMILIES, Float};
+use expfam_kernels::{FAMILIES, Float};
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -22,38 +25,11 @@ fn times<const N: usize>(mut fs: [&mut dyn FnMut(); N]) -> [f64; N] {
     best.map(|b| b * 1e9 / 4096.0)
 }
 
-fn params(family: &str) -> &'static [f64] {
-    match family {
-        "normal" | "laplace" => &[0.5, 2.0],
-        "lognormal" => &[0.5, 0.7],
-        "exponential" | "chi_squared" | "poisson" => &[4.0],
-        "bernoulli" | "geometric" => &[0.3],
-        "binomial" => &[20.0, 0.3],
-        "negative_binomial" => &[3.5, 0.4],
-        _ => &[2.5, 1.5],
-    }
-}
-
 fn run<F: Float>(jit: &Jit, families: &[String]) {
     for name in families {
-        let p: Vec<F> = params(name).iter().map(|&v| F::from_f64(v)).collect();
-        let d = Dist::from_name(name, &p).unwrap();
+        let d = bench_dist::<F>(name);
         let k = jit.compile(&d).unwrap();
-        let counts = matches!(
-            name.as_str(),
-            "poisson" | "binomial" | "negative_binomial" | "bernoulli" | "geometric"
-        );
-        let xs: Vec<F> = (0..4096)
-            .map(|i| {
-                F::from_f64(if name == "bernoulli" {
-                    (i % 2) as f64
-                } else if counts {
-                    (i % 15) as f64
-                } else {
-                    0.05 + (i as f64) * 0.9 / 4096.0
-                })
-            })
-            .collect();
+        let xs: Vec<F> = inputs(name, 4096);
         let mut out = [
             vec![F::ZERO; xs.len()],
             vec![F::ZERO; xs.len()],
