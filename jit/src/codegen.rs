@@ -118,6 +118,8 @@ struct Hoisted {
     /// All bits but the sign, for `Abs` (Cranelift's `fabs` rebuilds it at every use).
     abs_mask: Option<Value>,
     tables: Vec<(Value, Value)>,
+    /// `2^52` and its bits, for [`Op::Gather`]'s indices.
+    two52: Option<(Value, Value)>,
 }
 
 /// The constants of [`Op::SplitK`] and [`Op::SplitM`].
@@ -184,6 +186,8 @@ fn hoist(
         b.ins().bitcast(FV, little(), m)
     };
     let abs_mask = uses(|op| matches!(op, Op::Abs(_))).then(|| bits(b, !(1u64 << 63)));
+    let two52 = uses(|op| matches!(op, Op::Gather(..)))
+        .then(|| (splat_f(b, TWO52), splat_i(b, TWO52_BITS as i64)));
     Hoisted {
         consts,
         split,
@@ -191,6 +195,7 @@ fn hoist(
         round,
         abs_mask,
         tables,
+        two52,
     }
 }
 
@@ -305,11 +310,17 @@ fn emit(
             }
             Op::Gather(tab, idx) => {
                 let (base, last) = h.tables[tab as usize];
-                let idx = g(idx);
+                // A whole index i in [0, 2^52) is the low bits of i + 2^52: the bits
+                // less those of 2^52 are i. Any other lane (negative, NaN, huge) comes
+                // out as some integer, which `umin` clamps into the table. (A float
+                // to integer conversion is a branchy sequence per lane on x86-64.)
+                let (two52, two52_bits) = h.two52.expect("hoisted");
+                let biased = b.ins().fadd(g(idx), two52);
+                let bits = b.ins().bitcast(MV, little(), biased);
+                let idx = b.ins().isub(bits, two52_bits);
                 let mut lanes = [idx; 2];
                 for (lane, out) in lanes.iter_mut().enumerate() {
-                    let x = b.ins().extractlane(idx, lane as u8);
-                    let k = b.ins().fcvt_to_uint_sat(types::I64, x);
+                    let k = b.ins().extractlane(idx, lane as u8);
                     let k = b.ins().umin(k, last);
                     let off = b.ins().ishl_imm_u(k, 3);
                     let off = if t.pointer == types::I64 {

@@ -87,17 +87,19 @@ pub trait Vector:
     /// The sum of the lanes.
     fn reduce_add(self) -> f64;
 
-    /// Looks up `table[lane]` for integer-valued lanes in `0..table.len()` (others: 0).
+    /// Looks up `table[lane]` for integer-valued lanes in `0..table.len()` (`table` not
+    /// empty). Other lanes (negative, too large, NaN) read some entry of the table.
     #[inline(always)]
     fn gather(table: &[f64], idx: Self) -> Self {
+        debug_assert!(!table.is_empty());
+        let last = table.len() - 1;
         let mut a = idx.to_array();
         for v in a.as_mut() {
-            let i = *v as usize; // saturating; NaN → 0
-            *v = if *v >= 0.0 {
-                table.get(i).copied().unwrap_or(0.0)
-            } else {
-                0.0
-            };
+            // A whole i in [0, 2^52) is the low bits of i + 2^52; any other lane comes
+            // out as some integer, clamped into the table. (A saturating float to
+            // integer cast is a compare-and-select sequence per lane.)
+            let i = (*v + TWO52).to_bits().wrapping_sub(TWO52_BITS);
+            *v = table[(i.min(last as u64)) as usize];
         }
         Self::from_array(a)
     }
