@@ -12,6 +12,7 @@ use expfam_bench::cli::{Backend, USAGE, Usage, parse_dist, parse_eval_args, pars
 use expfam_bench::peer::Statrs;
 use expfam_bench::{bench_dist, bench_params, inputs, moved_params, roofline, timing};
 use expfam_kernels::{Dist, FAMILIES, Float, Kernel};
+use std::cell::RefCell;
 use std::hint::black_box;
 use std::io::{BufWriter, Read, Write};
 use std::process::ExitCode;
@@ -305,21 +306,25 @@ fn measure<F: Float>(
                 .then(|| Statrs::new(family, bench_params(family)).expect("statrs accepts"));
             let xs64: Vec<f64> = xs.iter().map(|v| v.to_f64()).collect();
             // Every backend of this family and size, timed in turn (see
-            // `timing::ns_per_elem_each`): each op has its own output buffer.
+            // `timing::ns_per_elem_each`). The maps share one output buffer: where it
+            // sits relative to the input changes a map's speed (4K aliasing), and it
+            // must not differ between the rows compared.
+            let shared = RefCell::new(vec![F::ZERO; n]);
             let mut ops: Vec<(&'static str, &'static str, &'static str, Timed)> = Vec::new();
             // closure: the scalar kernel loop; simd: the same kernel at the current tier.
             for (backend, tier, vector) in [("closure", "scalar", false), ("simd", simd_tier, true)]
             {
-                let (k, xs, mut out) = (&kernel, &xs, vec![F::ZERO; n]);
+                let (k, xs, out) = (&kernel, &xs, &shared);
                 let map: Timed = Box::new(move || {
                     let k = black_box(k);
+                    let out = &mut *out.borrow_mut();
                     let r = if vector {
-                        k.map(black_box(xs), &mut out)
+                        k.map(black_box(xs), out)
                     } else {
-                        k.map_scalar(black_box(xs), &mut out)
+                        k.map_scalar(black_box(xs), out)
                     };
                     r.expect("sized");
-                    black_box(&mut out);
+                    black_box(out);
                 });
                 let sum: Timed = Box::new(move || {
                     let k = black_box(k);
@@ -335,23 +340,25 @@ fn measure<F: Float>(
             // The SSE2 tier, the JIT's vector width: the bar the JIT's map must clear.
             #[cfg(target_arch = "x86_64")]
             if jit.is_some() && simd_tier != "sse2" {
-                let (k, xs, mut out) = (&kernel, &xs, vec![F::ZERO; n]);
+                let (k, xs, out) = (&kernel, &xs, &shared);
                 let map: Timed = Box::new(move || {
-                    k.map_at(expfam_kernels::simd::Tier::Sse2, black_box(xs), &mut out)
+                    let out = &mut *out.borrow_mut();
+                    k.map_at(expfam_kernels::simd::Tier::Sse2, black_box(xs), out)
                         .expect("sized");
-                    black_box(&mut out);
+                    black_box(out);
                 });
                 ops.push(("sse2", "sse2", "map", map));
             }
             if let Some(k) = &compiled {
-                let (xs, mut out) = (&xs, vec![F::ZERO; n]);
+                let (xs, out) = (&xs, &shared);
                 ops.push((
                     "jit",
                     jit_tier,
                     "map",
                     Box::new(move || {
-                        k.map(black_box(xs), &mut out).expect("sized");
-                        black_box(&mut out);
+                        let out = &mut *out.borrow_mut();
+                        k.map(black_box(xs), out).expect("sized");
+                        black_box(out);
                     }),
                 ));
                 ops.push((
@@ -362,14 +369,15 @@ fn measure<F: Float>(
                         black_box(k.sum(black_box(xs)));
                     }),
                 ));
-                let (ev, mut out) = (&ev, vec![F::ZERO; n]);
+                let ev = &ev;
                 ops.push((
                     "auto",
                     "",
                     "map",
                     Box::new(move || {
-                        ev.map(black_box(xs), &mut out).expect("sized");
-                        black_box(&mut out);
+                        let out = &mut *out.borrow_mut();
+                        ev.map(black_box(xs), out).expect("sized");
+                        black_box(out);
                     }),
                 ));
                 ops.push((

@@ -41,6 +41,14 @@ const RECHECK: u64 = 4 * HOT;
 const MIN_MEASURE: usize = 256;
 /// Points of the caller's batch timed at the decision.
 const SAMPLE: usize = 4096;
+/// Batches at least this long are timed on their first this many points instead (a
+/// map's input and output, 4 MiB for f64, are then larger than the L2): at that size a
+/// map runs at the speed of the memory system, where the two backends rank differently
+/// (the JIT's 16-byte stores beat AVX-512's on normal, exponential and laplace maps
+/// of 1e6 points).
+const SAMPLE_LARGE: usize = 1 << 18;
+/// Interleaved timing rounds per side on a large sample.
+const ROUNDS_LARGE: usize = 5;
 /// Points evaluated per timing (the sample, repeated).
 const TIMED: usize = 16_384;
 /// Interleaved timing rounds per side at the decision.
@@ -185,6 +193,7 @@ impl<F: Float> Evaluator<F> {
             self.settle(
                 &self.map,
                 xs,
+                out,
                 |k, xs, out| {
                     let _ = k.map(xs, out);
                 },
@@ -221,6 +230,7 @@ impl<F: Float> Evaluator<F> {
             self.settle(
                 &self.sum,
                 xs,
+                &mut [F::ZERO],
                 |k, xs, out| sink(k.sum(xs), out),
                 |xs, out| sink(self.kernel.sum_at(self.tier, xs), out),
             )
@@ -246,10 +256,11 @@ impl<F: Float> Evaluator<F> {
         &'a self,
         op: &'a Op<F>,
         xs: &[F],
+        out: &mut [F],
         jit: impl Fn(&CompiledKernel<F>, &[F], &mut [F]),
         aot: impl Fn(&[F], &mut [F]),
     ) -> Option<&'a Choice<F>> {
-        match self.decide(xs, jit, aot) {
+        match self.decide(xs, out, jit, aot) {
             Choice::Aot => Some(op.choice.get_or_init(|| Choice::Aot)),
             Choice::Jit(k) => {
                 if op.jit_votes.fetch_add(1, Ordering::Relaxed) >= 1 {
@@ -263,11 +274,15 @@ impl<F: Float> Evaluator<F> {
         }
     }
 
-    /// Compiles (once) and times JIT against AOT on a sample of the caller's data;
-    /// favours the JIT only if it is at least 5% faster.
+    /// Compiles (once) and times JIT against AOT on a sample of the caller's data,
+    /// writing to the start of `out` (the caller's output for a map: where the input and
+    /// output sit relative to each other changes a map's speed, by 4K aliasing for one,
+    /// and differently for the two backends); favours the JIT only if it is at least 5%
+    /// faster.
     fn decide(
         &self,
         xs: &[F],
+        out: &mut [F],
         jit: impl Fn(&CompiledKernel<F>, &[F], &mut [F]),
         aot: impl Fn(&[F], &mut [F]),
     ) -> Choice<F> {
@@ -284,15 +299,20 @@ impl<F: Float> Evaluator<F> {
         let Some(k) = compiled else {
             return Choice::Aot;
         };
-        let sample = &xs[..xs.len().min(SAMPLE)];
+        let (sample, rounds) = if xs.len() >= SAMPLE_LARGE {
+            (&xs[..SAMPLE_LARGE], ROUNDS_LARGE)
+        } else {
+            (&xs[..xs.len().min(SAMPLE)], ROUNDS)
+        };
         // Each timing covers about TIMED points (the sample repeated), so that a short
         // sample is not at the mercy of the timer's resolution.
         let reps = TIMED.div_ceil(sample.len()).max(1);
-        let mut out = vec![F::ZERO; sample.len()];
+        let len = sample.len().min(out.len());
+        let out = &mut out[..len];
         let mut time = |f: &dyn Fn(&mut [F])| {
             let t = Instant::now();
             for _ in 0..reps {
-                f(&mut out);
+                f(out);
             }
             t.elapsed().as_secs_f64()
         };
@@ -300,7 +320,7 @@ impl<F: Float> Evaluator<F> {
         let mut t_aot = f64::INFINITY;
         // Many short interleaved rounds, the best of each side: for a wrong choice, a
         // burst of noise would have to hit every round of one side and none of the other.
-        for _ in 0..ROUNDS {
+        for _ in 0..rounds {
             t_aot = t_aot.min(time(&|o| aot(sample, o)));
             t_jit = t_jit.min(time(&|o| jit(k, sample, o)));
         }
