@@ -350,44 +350,25 @@ fn measure<F: Float>(
                 ops.push(("sse2", "sse2", "map", map));
             }
             if let Some(k) = &compiled {
-                let (xs, out) = (&xs, &shared);
-                ops.push((
-                    "jit",
-                    jit_tier,
-                    "map",
-                    Box::new(move || {
-                        let out = &mut *out.borrow_mut();
-                        k.map(black_box(xs), out).expect("sized");
-                        black_box(out);
-                    }),
-                ));
-                ops.push((
-                    "jit",
-                    jit_tier,
-                    "sum",
-                    Box::new(move || {
-                        black_box(k.sum(black_box(xs)));
-                    }),
-                ));
-                let ev = &ev;
-                ops.push((
-                    "auto",
-                    "",
-                    "map",
-                    Box::new(move || {
-                        let out = &mut *out.borrow_mut();
-                        ev.map(black_box(xs), out).expect("sized");
-                        black_box(out);
-                    }),
-                ));
-                ops.push((
-                    "auto",
-                    "",
-                    "sum",
-                    Box::new(move || {
-                        black_box(ev.sum(black_box(xs)));
-                    }),
-                ));
+                let (xs, out, ev) = (&xs, &shared, &ev);
+                // The JIT kernel and the evaluator: the same map and sum calls.
+                macro_rules! map_and_sum {
+                    ($backend:expr, $tier:expr, $e:expr) => {
+                        let e = $e;
+                        let map: Timed = Box::new(move || {
+                            let out = &mut *out.borrow_mut();
+                            e.map(black_box(xs), out).expect("sized");
+                            black_box(out);
+                        });
+                        let sum: Timed = Box::new(move || {
+                            black_box(e.sum(black_box(xs)));
+                        });
+                        ops.push(($backend, $tier, "map", map));
+                        ops.push(($backend, $tier, "sum", sum));
+                    };
+                }
+                map_and_sum!("jit", jit_tier, k);
+                map_and_sum!("auto", "", ev);
             }
             if let Some(peer) = &peer {
                 // The distribution goes through black_box once per call: statrs keeps
