@@ -115,8 +115,9 @@ fn normal_sum_survives_an_overflowing_centred_square() {
     }
 }
 
-/// Every length from 1 to 40 at every tier: batches shorter than one vector, one vector
-/// plus a partial one, and the unrolled loop's remainders, with special points (NaN,
+/// Every length from 1 to 72 at every tier: batches shorter than one vector, one vector
+/// plus a partial one, the unrolled loop's remainders and the two-step loop of the
+/// sum's eight accumulators (eight vectors of eight lanes), with special points (NaN,
 /// out of support, ±∞ from the reference sets) falling in the partial vector. `map`
 /// must give each point's scalar value in its class, `map_add` that value added to
 /// what the output held, and `sum` the sum of them.
@@ -132,12 +133,13 @@ fn every_length_and_tail_matches_the_scalar_kernel(
     for family in FAMILIES {
         let (params, pts) = groups(&rows, family).into_iter().next().unwrap();
         let k = Dist::<f64>::from_name(family, &params).unwrap().kernel();
-        let mut xs: Vec<f64> = pts.iter().map(|p| p.0).collect();
+        // The group's points, repeated to 72 where the group is shorter.
+        let mut xs: Vec<f64> = pts.iter().map(|p| p.0).cycle().take(72).collect();
         for pass in 0..2 {
             if pass == 1 {
                 xs.reverse();
             }
-            for n in 1..=xs.len().min(40) {
+            for n in 1..=xs.len() {
                 let xs = &xs[xs.len() - n..];
                 let want: Vec<f64> = xs.iter().map(|&x| k.eval(x)).collect();
                 // map into zeros, and map_add onto other values: each output is what

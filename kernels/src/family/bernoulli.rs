@@ -114,6 +114,7 @@ impl<F: Float> Kernel<F> for BernoulliKernel<F> {
 }
 
 impl<F: Float> VectorKernel<F> for BernoulliKernel<F> {
+    const WIDE_SUM: bool = true;
     #[inline(always)]
     fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
         let one = V::eq(x, V::splat(1.0));

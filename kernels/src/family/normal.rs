@@ -143,6 +143,7 @@ impl<F: Float> Kernel<F> for NormalKernel<F> {
 }
 
 impl<F: Float> VectorKernel<F> for NormalKernel<F> {
+    const WIDE_SUM: bool = true;
     fn vectorizable(&self) -> bool {
         !self.reference
     }

@@ -166,6 +166,14 @@ pub trait VectorKernel<F: Float>: crate::Kernel<F> {
         true
     }
 
+    /// True for a kernel whose [`accumulate_v`](VectorKernel::accumulate_v) is a
+    /// few operations ending in one on the accumulator: [`sum`] then runs two
+    /// unrolled steps per iteration into eight accumulators, so that the chains
+    /// through the accumulators, not the operations, no longer set the pace (the
+    /// normal's fma has a latency of four cycles: four chains allow one vector per
+    /// cycle, where the core can issue two fmas and two adds).
+    const WIDE_SUM: bool = false;
+
     /// Completes a vector sum of `points` points accumulated by `accumulate_v`.
     #[inline(always)]
     fn finish_sum(&self, total: f64, points: usize) -> f64 {
@@ -371,6 +379,32 @@ pub fn sum<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F]) -> F {
     F::from_f64(total + tail)
 }
 
+/// One unrolled step of [`sum_pass`] at `i` into `acc`: false (and `acc` untouched)
+/// when a lane is special; the caller then sums the step's points in the scalar
+/// kernel. A function, not a closure: a closure called from two places may be left
+/// out of line, and out of line it lacks the tier's target features.
+#[inline(always)]
+fn sum_block<V: Vector, F: Float, K: VectorKernel<F>, const ACCUMULATE: bool>(
+    k: &K,
+    xs: &[F],
+    i: usize,
+    acc: &mut [V; 4],
+) -> bool {
+    debug_assert!(i + 4 * V::LANES <= xs.len());
+    // SAFETY: the callers pass i + 4·LANES <= xs.len().
+    let x = unsafe { load4::<V, F>(xs, i) };
+    let r = if ACCUMULATE {
+        k.accumulate_v4(x, *acc)
+    } else {
+        added(k.eval_v4(x), *acc)
+    };
+    if V::any(V::or(V::or(r[0].1, r[1].1), V::or(r[2].1, r[3].1))) {
+        return false;
+    }
+    *acc = [r[0].0, r[1].0, r[2].0, r[3].0];
+    true
+}
+
 /// One pass of [`sum`]: the reduced vector accumulators, the number of points they
 /// hold and the scalar sum of the rest. `ACCUMULATE` selects
 /// [`VectorKernel::accumulate_v`] (else `acc + eval_v`).
@@ -389,29 +423,38 @@ fn sum_pass<V: Vector, F: Float, K: VectorKernel<F>, const ACCUMULATE: bool>(
             (acc + v, m)
         }
     };
-    let step4 = |x: [V; 4], acc: [V; 4]| {
-        if ACCUMULATE {
-            k.accumulate_v4(x, acc)
-        } else {
-            added(k.eval_v4(x), acc)
+    let scalar_sum = |xs: &[F]| {
+        let mut s = 0.0;
+        for &x in xs {
+            s += k.eval(x).to_f64();
         }
+        s
     };
     let mut acc = [V::splat(0.0); 4];
+    // The second set of accumulators of [`VectorKernel::WIDE_SUM`] kernels.
+    let mut acc2 = [V::splat(0.0); 4];
     let mut vector_points = 0usize;
     let mut tail = 0.0f64;
     let mut i = 0;
-    while i + 4 * l <= n {
-        // SAFETY: i + 4·LANES <= n.
-        let x = unsafe { load4::<V, F>(xs, i) };
-        let r = step4(x, acc);
-        let special = V::or(V::or(r[0].1, r[1].1), V::or(r[2].1, r[3].1));
-        if V::any(special) {
-            for &x in &xs[i..i + 4 * l] {
-                tail += k.eval(x).to_f64();
-            }
-        } else {
-            acc = [r[0].0, r[1].0, r[2].0, r[3].0];
+    while K::WIDE_SUM && i + 8 * l <= n {
+        if sum_block::<V, F, K, ACCUMULATE>(k, xs, i, &mut acc) {
             vector_points += 4 * l;
+        } else {
+            tail += scalar_sum(&xs[i..i + 4 * l]);
+        }
+        i += 4 * l;
+        if sum_block::<V, F, K, ACCUMULATE>(k, xs, i, &mut acc2) {
+            vector_points += 4 * l;
+        } else {
+            tail += scalar_sum(&xs[i..i + 4 * l]);
+        }
+        i += 4 * l;
+    }
+    while i + 4 * l <= n {
+        if sum_block::<V, F, K, ACCUMULATE>(k, xs, i, &mut acc) {
+            vector_points += 4 * l;
+        } else {
+            tail += scalar_sum(&xs[i..i + 4 * l]);
         }
         i += 4 * l;
     }
@@ -438,7 +481,9 @@ fn sum_pass<V: Vector, F: Float, K: VectorKernel<F>, const ACCUMULATE: bool>(
             }
         }
     }
-    let total = ((acc[0] + acc[1]) + (acc[2] + acc[3])).reduce_add();
+    let total = (((acc[0] + acc2[0]) + (acc[1] + acc2[1]))
+        + ((acc[2] + acc2[2]) + (acc[3] + acc2[3])))
+        .reduce_add();
     (total, vector_points, tail)
 }
 
