@@ -379,17 +379,29 @@ pub fn sum<V: Vector, F: Float, K: VectorKernel<F>>(k: &K, xs: &[F]) -> F {
     F::from_f64(total + tail)
 }
 
-/// One unrolled step of [`sum_pass`] at `i` into `acc`: false (and `acc` untouched)
-/// when a lane is special; the caller then sums the step's points in the scalar
-/// kernel. A function, not a closure: a closure called from two places may be left
-/// out of line, and out of line it lacks the tier's target features.
+/// `Σ k.eval(x)` over `xs` in the scalar kernel (the points of a step with a special
+/// lane).
+fn scalar_sum<F: Float, K: VectorKernel<F>>(k: &K, xs: &[F]) -> f64 {
+    let mut s = 0.0;
+    for &x in xs {
+        s += k.eval(x).to_f64();
+    }
+    s
+}
+
+/// One unrolled step of [`sum_pass`] at `i` into `acc`, counted in `points`; when a
+/// lane is special, `acc` is untouched and the step's points go into `tail` through
+/// the scalar kernel. A function, not a closure: a closure called from two places
+/// may be left out of line, and out of line it lacks the tier's target features.
 #[inline(always)]
 fn sum_block<V: Vector, F: Float, K: VectorKernel<F>, const ACCUMULATE: bool>(
     k: &K,
     xs: &[F],
     i: usize,
     acc: &mut [V; 4],
-) -> bool {
+    points: &mut usize,
+    tail: &mut f64,
+) {
     debug_assert!(i + 4 * V::LANES <= xs.len());
     // SAFETY: the callers pass i + 4·LANES <= xs.len().
     let x = unsafe { load4::<V, F>(xs, i) };
@@ -399,10 +411,11 @@ fn sum_block<V: Vector, F: Float, K: VectorKernel<F>, const ACCUMULATE: bool>(
         added(k.eval_v4(x), *acc)
     };
     if V::any(V::or(V::or(r[0].1, r[1].1), V::or(r[2].1, r[3].1))) {
-        return false;
+        *tail += scalar_sum(k, &xs[i..i + 4 * V::LANES]);
+    } else {
+        *acc = [r[0].0, r[1].0, r[2].0, r[3].0];
+        *points += 4 * V::LANES;
     }
-    *acc = [r[0].0, r[1].0, r[2].0, r[3].0];
-    true
 }
 
 /// One pass of [`sum`]: the reduced vector accumulators, the number of points they
@@ -423,13 +436,6 @@ fn sum_pass<V: Vector, F: Float, K: VectorKernel<F>, const ACCUMULATE: bool>(
             (acc + v, m)
         }
     };
-    let scalar_sum = |xs: &[F]| {
-        let mut s = 0.0;
-        for &x in xs {
-            s += k.eval(x).to_f64();
-        }
-        s
-    };
     let mut acc = [V::splat(0.0); 4];
     // The second set of accumulators of [`VectorKernel::WIDE_SUM`] kernels.
     let mut acc2 = [V::splat(0.0); 4];
@@ -437,25 +443,13 @@ fn sum_pass<V: Vector, F: Float, K: VectorKernel<F>, const ACCUMULATE: bool>(
     let mut tail = 0.0f64;
     let mut i = 0;
     while K::WIDE_SUM && i + 8 * l <= n {
-        if sum_block::<V, F, K, ACCUMULATE>(k, xs, i, &mut acc) {
-            vector_points += 4 * l;
-        } else {
-            tail += scalar_sum(&xs[i..i + 4 * l]);
-        }
+        sum_block::<V, F, K, ACCUMULATE>(k, xs, i, &mut acc, &mut vector_points, &mut tail);
         i += 4 * l;
-        if sum_block::<V, F, K, ACCUMULATE>(k, xs, i, &mut acc2) {
-            vector_points += 4 * l;
-        } else {
-            tail += scalar_sum(&xs[i..i + 4 * l]);
-        }
+        sum_block::<V, F, K, ACCUMULATE>(k, xs, i, &mut acc2, &mut vector_points, &mut tail);
         i += 4 * l;
     }
     while i + 4 * l <= n {
-        if sum_block::<V, F, K, ACCUMULATE>(k, xs, i, &mut acc) {
-            vector_points += 4 * l;
-        } else {
-            tail += scalar_sum(&xs[i..i + 4 * l]);
-        }
+        sum_block::<V, F, K, ACCUMULATE>(k, xs, i, &mut acc, &mut vector_points, &mut tail);
         i += 4 * l;
     }
     while i + l <= n {
@@ -463,9 +457,7 @@ fn sum_pass<V: Vector, F: Float, K: VectorKernel<F>, const ACCUMULATE: bool>(
         let x = unsafe { F::load_v::<V>(xs.as_ptr().add(i)) };
         let (a, s) = step(x, acc[0]);
         if V::any(s) {
-            for &x in &xs[i..i + l] {
-                tail += k.eval(x).to_f64();
-            }
+            tail += scalar_sum(k, &xs[i..i + l]);
         } else {
             acc[0] = a;
             vector_points += l;
@@ -475,11 +467,7 @@ fn sum_pass<V: Vector, F: Float, K: VectorKernel<F>, const ACCUMULATE: bool>(
     // Evaluated, not accumulated: padding lanes must not enter the accumulators.
     match partial::<V, F, K>(k, &xs[i..]) {
         Some(a) => tail += a.as_ref()[..n - i].iter().sum::<f64>(),
-        None => {
-            for &x in &xs[i..] {
-                tail += k.eval(x).to_f64();
-            }
-        }
+        None => tail += scalar_sum(k, &xs[i..]),
     }
     let total = (((acc[0] + acc2[0]) + (acc[1] + acc2[1]))
         + ((acc[2] + acc2[2]) + (acc[3] + acc2[3])))
