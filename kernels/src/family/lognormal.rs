@@ -96,6 +96,7 @@ impl<F: Float> ExpFam<F, 2> for LogNormal<F> {
                 || (F::Calc::NAME == "f32" && s < self.mu.to_f64().abs() * (1.0 / 512.0)),
             mu: self.mu.to_calc(),
             inv_sigma: F::Calc::from_f64(1.0 / s),
+            w_scale: core::f64::consts::FRAC_1_SQRT_2 / s,
             c: F::Calc::from_f64(-s.ln_() - LN_SQRT_2PI),
         }
     }
@@ -109,6 +110,9 @@ pub struct LogNormalKernel<F: Float> {
     reference: bool,
     mu: F::Calc,
     inv_sigma: F::Calc,
+    /// `√½/σ`: the vector form is `(c − ln x) − w²` with `w = (ln x − μ)·√½/σ`, a
+    /// shorter chain after the logarithm than `c − ½z² − ln x`.
+    w_scale: f64,
     c: F::Calc,
 }
 
@@ -133,8 +137,8 @@ impl<F: Float> VectorKernel<F> for LogNormalKernel<F> {
     #[inline(always)]
     fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
         let y = vm::ln_core(x);
-        let z = (y - V::splat(self.mu.to_f64())) * V::splat(self.inv_sigma.to_f64());
-        let v = (z * V::splat(-0.5)).mul_add(z, V::splat(self.c.to_f64())) - y;
+        let w = (y - V::splat(self.mu.to_f64())) * V::splat(self.w_scale);
+        let v = (-w).mul_add(w, V::splat(self.c.to_f64()) - y);
         (v, vm::ln_special(x))
     }
 }

@@ -32,6 +32,12 @@ const H: [f64; 7] = [
     0.14616585424888623,
 ];
 
+/// `H[i]` in every lane.
+#[inline(always)]
+fn h<V: Vector>(i: usize) -> V {
+    V::splat(H[i])
+}
+
 /// Lanes outside the domain of [`ln_core`]: not in `[f64::MIN_POSITIVE, f64::MAX]`.
 #[inline(always)]
 pub fn ln_special<V: Vector>(x: V) -> V::Mask {
@@ -42,27 +48,37 @@ pub fn ln_special<V: Vector>(x: V) -> V::Mask {
 }
 
 /// The pieces of `ln x = k·ln 2 + f − f²/2 + s(f²/2 + R)` shared by [`ln_core`] and
-/// [`ln_core_dw`]: `(k, f, f²/2, s, R)`.
+/// [`ln_core_dw`]: `(k, f, f²/2, s, f²/2 + R)`.
+///
+/// Written for a short dependency chain, which is what bounds a batch of logarithms
+/// (the out-of-order window holds only a few vectors' chains): `m + 1` comes from `m`
+/// beside `f = m − 1` (the same value as `2 + f`: `f` is exact), and `h` is evaluated
+/// by Estrin's scheme, half Horner's latency for two more multiplies.
 #[inline(always)]
 fn ln_parts<V: Vector>(x: V) -> (V, V, V, V, V) {
     let (k, m) = x.split_sqrt2();
     let f = m - V::splat(1.0);
+    let s = f / (m + V::splat(1.0));
     let hfsq = V::splat(0.5) * f * f;
-    let s = f / (V::splat(2.0) + f);
     let z = s * s;
-    let mut r = V::splat(H[6]);
-    for &c in H[..6].iter().rev() {
-        r = r.mul_add(z, V::splat(c));
-    }
-    (k, f, hfsq, s, r * z)
+    // h = (H0 + H1 z) + z²(H2 + H3 z) + z⁴((H4 + H5 z) + z² H6).
+    let z2 = z * z;
+    let z4 = z2 * z2;
+    let lo = h::<V>(3)
+        .mul_add(z, h(2))
+        .mul_add(z2, h::<V>(1).mul_add(z, h(0)));
+    let hi = h::<V>(6).mul_add(z2, h::<V>(5).mul_add(z, h(4)));
+    let poly = hi.mul_add(z4, lo);
+    (k, f, hfsq, s, poly.mul_add(z, hfsq))
 }
 
 /// `ln x` for lanes with `x ∈ [f64::MIN_POSITIVE, f64::MAX]`; other lanes unspecified.
 #[inline(always)]
 pub fn ln_core<V: Vector>(x: V) -> V {
-    let (k, f, hfsq, s, r) = ln_parts(x);
-    let inner = s.mul_add(hfsq + r, k * V::splat(LN2_LO));
-    k.mul_add(V::splat(LN2_HI), -((hfsq - inner) - f))
+    let (k, f, hfsq, s, hfsq_r) = ln_parts(x);
+    let inner = s.mul_add(hfsq_r, k * V::splat(LN2_LO));
+    // `f − (f²/2 − inner)`, not `−((f²/2 − inner) − f)`: the same value, one op fewer.
+    k.mul_add(V::splat(LN2_HI), f - (hfsq - inner))
 }
 
 /// `ln x` for every lane (special lanes through `libm::log`).
@@ -89,9 +105,9 @@ pub fn ln<V: Vector>(x: V) -> V {
 /// formula in [`lgamma`](super::lgamma).
 #[inline(always)]
 pub fn ln_core_dw<V: Vector>(x: V) -> (V, V) {
-    let (k, f, hfsq, s, r) = ln_parts(x);
+    let (k, f, hfsq, s, hfsq_r) = ln_parts(x);
     // ln x = k·ln2_hi + f + c, with |c| <= f²/2·1.2 < |f| and k·ln2_hi exact.
-    let c = s.mul_add(hfsq + r, k * V::splat(LN2_LO)) - hfsq;
+    let c = s.mul_add(hfsq_r, k * V::splat(LN2_LO)) - hfsq;
     let a = k * V::splat(LN2_HI);
     // |a| >= ln 2 > |f| or a = 0: Fast2Sum is exact.
     let h0 = a + f;
