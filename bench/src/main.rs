@@ -509,31 +509,35 @@ fn model_rows(jit: &expfam_jit::Jit, n: usize, budget: Duration, emit: &mut dyn 
     let model = dists
         .iter()
         .fold(expfam_jit::Model::new(), |m, d| m.dist(*d));
-    let mut out = vec![0.0; n];
     // The plan `compile_model` chooses on this machine, and the all-JIT fused loop.
     let chosen = jit.compile_model(&model).expect("the model compiles");
     let fused = jit
         .compile_model_as(&model, expfam_jit::ModelPlan::Fused)
         .expect("the model compiles");
-    let mut time_model = |m: &expfam_jit::CompiledModel<f64>| {
-        timing::ns_per_elem(n, budget, || {
-            m.map(black_box(&refs), &mut out).expect("sized");
-            black_box(&mut out);
-        })
-    };
-    let chosen_ns = time_model(&chosen);
-    let fused_ns = time_model(&fused);
     let kernels: Vec<_> = dists.iter().map(|d| d.kernel()).collect();
+    // One output buffer for all three, timed in turn (as the families' backends).
+    let out = RefCell::new(vec![0.0; n]);
     let mut tmp = vec![vec![0.0; n]; 3];
-    let aot_ns = timing::ns_per_elem(n, budget, || {
+    let model_map = |m: &expfam_jit::CompiledModel<f64>| {
+        let out = &mut *out.borrow_mut();
+        m.map(black_box(&refs), out).expect("sized");
+        black_box(out);
+    };
+    let mut chosen_op = || model_map(&chosen);
+    let mut fused_op = || model_map(&fused);
+    let mut aot_op = || {
+        let out = &mut *out.borrow_mut();
         for ((k, c), t) in kernels.iter().zip(&refs).zip(tmp.iter_mut()) {
             k.map(black_box(c), t).expect("sized");
         }
         for (i, o) in out.iter_mut().enumerate() {
             *o = tmp[0][i] + tmp[1][i] + tmp[2][i];
         }
-        black_box(&mut out);
-    });
+        black_box(out);
+    };
+    let times =
+        timing::ns_per_elem_each(n, budget, &mut [&mut chosen_op, &mut fused_op, &mut aot_op]);
+    let (chosen_ns, fused_ns, aot_ns) = (times[0], times[1], times[2]);
     let plan = match chosen.plan() {
         expfam_jit::ModelPlan::Blocked => "blocked",
         _ => "fused",
