@@ -1,4 +1,4 @@
-//! JIT map throughput against the AOT tiers (ns per element, n = 4096, the three timed
+//! JIT map and sum throughput against the AOT tiers (ns per element, n = 4096, the three timed
 //! in alternation, on `expfam bench`'s parameters and inputs), every family, f64 then
 //! f32: `cargo run --release -p expfam-bench --example jit_speed [FAMILY...]`.
 //! `UNROLL=k` sets the JIT's vectors per loop step.
@@ -42,11 +42,24 @@ fn run<F: Float>(jit: &Jit, families: &[String]) {
             &mut || kk.map_at(Tier::Sse2, black_box(&xs), o2).unwrap(),
             &mut || kk.map_at(simd::detected(), black_box(&xs), o3).unwrap(),
         ]);
+        let [sj, ss, sb] = times([
+            &mut || {
+                black_box(k.sum(black_box(&xs)));
+            },
+            &mut || {
+                black_box(kk.sum_at(Tier::Sse2, black_box(&xs)));
+            },
+            &mut || {
+                black_box(kk.sum_at(simd::detected(), black_box(&xs)));
+            },
+        ]);
         println!(
-            "{name:18} {} jit {tj:.3} sse2 {ts:.3} best {tb:.3}  jit/sse2 {:.2} jit/best {:.2}",
+            "{name:18} {} map jit {tj:.3} sse2 {ts:.3} best {tb:.3} jit/sse2 {:.2} jit/best {:.2} | \
+             sum jit {sj:.3} sse2 {ss:.3} best {sb:.3} jit/sse2 {:.2}",
             F::NAME,
             tj / ts,
-            tj / tb
+            tj / tb,
+            sj / ss,
         );
     }
 }
