@@ -112,8 +112,18 @@ impl Tier {
         }
     }
 
+    /// `is_available`, answered by the cached [`current`] tier when `self` is that tier
+    /// (every tier `CURRENT` holds was checked when stored): the batch calls' check,
+    /// which would otherwise test the CPU features (about 20 instructions) per call.
+    #[inline(always)]
+    fn runnable(self) -> bool {
+        CURRENT.load(Ordering::Relaxed) == self.code() || self.is_available()
+    }
+
+    /// The tier's position in [`TIERS`] (its declaration order) plus one.
+    #[inline(always)]
     fn code(self) -> u8 {
-        TIERS.iter().position(|&t| t == self).unwrap_or(0) as u8 + 1
+        self as u8 + 1
     }
 
     fn from_code(c: u8) -> Tier {
@@ -263,14 +273,14 @@ fn map_with_at<F: Float, K: VectorKernel<F>, const ADD: bool>(
     }
     match tier {
         #[cfg(target_arch = "x86_64")]
-        Tier::Avx512 if tier.is_available() => {
-            // SAFETY: is_available() checked the CPU features.
+        Tier::Avx512 if tier.runnable() => {
+            // SAFETY: runnable() checked the CPU features.
             unsafe { crate::arch::x86_64::Avx512::new_unchecked() }
                 .map_with::<F, K, ADD>(k, xs, out)
         }
         #[cfg(target_arch = "x86_64")]
-        Tier::Avx2 if tier.is_available() => {
-            // SAFETY: is_available() checked the CPU features.
+        Tier::Avx2 if tier.runnable() => {
+            // SAFETY: runnable() checked the CPU features.
             unsafe { crate::arch::x86_64::Avx2Fma::new_unchecked() }
                 .map_with::<F, K, ADD>(k, xs, out)
         }
@@ -286,7 +296,7 @@ fn map_with_at<F: Float, K: VectorKernel<F>, const ADD: bool>(
         Tier::Simd128 => crate::arch::wasm32::Simd128::new()
             .expect("enabled at compile time")
             .map_with::<F, K, ADD>(k, xs, out),
-        Tier::Portable if tier.is_available() => crate::arch::portable::Portable::new()
+        Tier::Portable if tier.runnable() => crate::arch::portable::Portable::new()
             .expect("always")
             .map_with::<F, K, ADD>(k, xs, out),
         _ => scalar(out),
@@ -309,13 +319,13 @@ pub fn sum_at<F: Float, K: VectorKernel<F>>(tier: Tier, k: &K, xs: &[F]) -> F {
     }
     match tier {
         #[cfg(target_arch = "x86_64")]
-        Tier::Avx512 if tier.is_available() => {
-            // SAFETY: is_available() checked the CPU features.
+        Tier::Avx512 if tier.runnable() => {
+            // SAFETY: runnable() checked the CPU features.
             unsafe { crate::arch::x86_64::Avx512::new_unchecked() }.sum(k, xs)
         }
         #[cfg(target_arch = "x86_64")]
-        Tier::Avx2 if tier.is_available() => {
-            // SAFETY: is_available() checked the CPU features.
+        Tier::Avx2 if tier.runnable() => {
+            // SAFETY: runnable() checked the CPU features.
             unsafe { crate::arch::x86_64::Avx2Fma::new_unchecked() }.sum(k, xs)
         }
         #[cfg(target_arch = "x86_64")]
@@ -330,7 +340,7 @@ pub fn sum_at<F: Float, K: VectorKernel<F>>(tier: Tier, k: &K, xs: &[F]) -> F {
         Tier::Simd128 => crate::arch::wasm32::Simd128::new()
             .expect("enabled at compile time")
             .sum(k, xs),
-        Tier::Portable if tier.is_available() => crate::arch::portable::Portable::new()
+        Tier::Portable if tier.runnable() => crate::arch::portable::Portable::new()
             .expect("always")
             .sum(k, xs),
         _ => k.sum_scalar(xs),
@@ -352,3 +362,27 @@ macro_rules! vector_batch {
     };
 }
 pub(crate) use vector_batch;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_positions_in_tiers() {
+        for (i, t) in TIERS.into_iter().enumerate() {
+            assert_eq!(t.code() as usize, i + 1);
+            assert_eq!(Tier::from_code(t.code()), t);
+        }
+    }
+
+    #[test]
+    fn the_current_tier_is_runnable_and_an_unavailable_one_is_not() {
+        assert!(current().runnable());
+        for t in TIERS {
+            assert_eq!(t.runnable(), t.is_available() || t == current());
+            if !t.is_available() {
+                assert!(!t.runnable());
+            }
+        }
+    }
+}
