@@ -37,8 +37,8 @@ fn main() {
             });
             println!(
                 "{f} n={n}: sum closure {cs:.3} simd {vs:.3} auto {a:.3} ({}) | map simd {vm:.3} auto {am:.3} ({})",
-                ev.sum_backend(),
-                ev.backend()
+                ev.sum_backend_for(n),
+                ev.backend_for(n)
             );
         }
     }

@@ -222,12 +222,12 @@ impl Row {
     }
 }
 
-/// The tier an evaluator's batches use now, as a static name for the table.
-fn auto_tier<F: Float>(ev: &expfam_jit::Evaluator<F>, op: &str) -> &'static str {
+/// The tier an evaluator's batches of `n` points use now, as a static name for the table.
+fn auto_tier<F: Float>(ev: &expfam_jit::Evaluator<F>, op: &str, n: usize) -> &'static str {
     let b = if op == "sum" {
-        ev.sum_backend()
+        ev.sum_backend_for(n)
     } else {
-        ev.backend()
+        ev.backend_for(n)
     };
     match b {
         expfam_jit::Backend::Jit => "jit",
@@ -408,7 +408,7 @@ fn measure<F: Float>(
                     family,
                     backend,
                     tier: if *backend == "auto" {
-                        auto_tier(&ev, op)
+                        auto_tier(&ev, op, n)
                     } else {
                         tier
                     },

@@ -32,16 +32,17 @@ impl fmt::Display for Backend {
 
 /// Batches shorter than this go through the closure: nothing else pays off there.
 const SMALL: usize = 8;
-/// Elements evaluated in batches of at least [`MIN_MEASURE`] before the evaluator counts
-/// as hot and measures JIT code against the AOT tier.
+/// Batch points (of either size class) evaluated before an operation of a class counts as
+/// hot and measures JIT code against the AOT tier.
 const HOT: u64 = 1 << 18;
 /// Batch points after a measurement that favoured the JIT before the second one.
 const RECHECK: u64 = 4 * HOT;
-/// Batches shorter than this never trigger the measurement (too short to time), nor
-/// count towards it: they go straight to the AOT tier, for counting them (a locked add)
-/// cost about 4 ns per call, a third of a 16-point normal batch (auto 0.89 against the
-/// tier's 0.61 ns/element, `auto_vs_best 16 normal`).
-const MIN_MEASURE: usize = 256;
+/// Batches at least this long form the large size class, shorter ones (from [`SMALL`])
+/// the small class: each class settles its own backend, for the two rank differently (at
+/// 16 points the JIT's call costs less than the AOT path's, and normal's map runs 0.37
+/// against 0.56 ns/element; at 4096 the AVX-512 tier is ahead). Counting a batch (a
+/// locked add, about 4 ns) happens only until the class is settled.
+const LARGE: usize = 256;
 /// Points of the caller's batch timed at the decision.
 const SAMPLE: usize = 4096;
 /// Batches at least this long are timed on their first this many points instead (a
@@ -56,6 +57,11 @@ const ROUNDS_LARGE: usize = 5;
 const TIMED: usize = 16_384;
 /// Interleaved timing rounds per side at the decision.
 const ROUNDS: usize = 9;
+
+/// The size class of a batch of `n >= SMALL` points: 0 small, 1 large (see [`LARGE`]).
+fn class(n: usize) -> usize {
+    usize::from(n >= LARGE)
+}
 
 /// The choice for one operation, made once when hot.
 enum Choice<F> {
@@ -105,8 +111,10 @@ pub struct Evaluator<F: Float> {
     dist: Dist<F>,
     tier: Tier,
     seen: AtomicU64,
-    map: Op<F>,
-    sum: Op<F>,
+    /// `map` for the small and the large size class (see [`LARGE`]).
+    map: [Op<F>; 2],
+    /// `sum` for the small and the large size class.
+    sum: [Op<F>; 2],
     compiled: OnceLock<Option<Arc<CompiledKernel<F>>>>,
 }
 
@@ -127,8 +135,8 @@ impl<F: Float> Evaluator<F> {
             dist,
             tier: simd::current(),
             seen: AtomicU64::new(0),
-            map: Op::new(),
-            sum: Op::new(),
+            map: [Op::new(), Op::new()],
+            sum: [Op::new(), Op::new()],
             compiled: OnceLock::new(),
         }
     }
@@ -151,18 +159,24 @@ impl<F: Float> Evaluator<F> {
 
     /// The backend a `map` of `n` points uses now.
     pub fn backend_for(&self, n: usize) -> Backend {
-        if n < SMALL {
-            return Backend::Closure;
-        }
-        match self.map.choice.get() {
-            Some(Choice::Jit(_)) => Backend::Jit,
-            _ => Backend::Simd(self.tier),
-        }
+        self.op_backend(&self.map, n)
     }
 
     /// The backend a large `sum` uses now.
     pub fn sum_backend(&self) -> Backend {
-        match self.sum.choice.get() {
+        self.sum_backend_for(usize::MAX)
+    }
+
+    /// The backend a `sum` of `n` points uses now.
+    pub fn sum_backend_for(&self, n: usize) -> Backend {
+        self.op_backend(&self.sum, n)
+    }
+
+    fn op_backend(&self, op: &[Op<F>; 2], n: usize) -> Backend {
+        if n < SMALL {
+            return Backend::Closure;
+        }
+        match op[class(n)].choice.get() {
             Some(Choice::Jit(_)) => Backend::Jit,
             _ => Backend::Simd(self.tier),
         }
@@ -181,21 +195,21 @@ impl<F: Float> Evaluator<F> {
                 output: out.len(),
             });
         }
-        match self.map.choice.get() {
+        let op = &self.map[class(xs.len())];
+        match op.choice.get() {
             Some(Choice::Jit(k)) => k.map(xs, out),
             Some(Choice::Aot) => self.kernel.map_at(self.tier, xs, out),
-            None if xs.len() < MIN_MEASURE => self.kernel.map_at(self.tier, xs, out),
-            None => self.map_unsettled(xs, out),
+            None => self.map_unsettled(op, xs, out),
         }
     }
 
     /// `map` before its backend is settled: counts, and measures once hot.
     #[cold]
     #[inline(never)]
-    fn map_unsettled(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
-        let settled = self.hot(&self.map, xs.len()).then(|| {
+    fn map_unsettled(&self, op: &Op<F>, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
+        let settled = self.hot(op, xs.len()).then(|| {
             self.settle(
-                &self.map,
+                op,
                 xs,
                 out,
                 |k, xs, out| {
@@ -218,22 +232,22 @@ impl<F: Float> Evaluator<F> {
         if xs.len() < SMALL {
             return self.kernel.sum_scalar(xs);
         }
-        match self.sum.choice.get() {
+        let op = &self.sum[class(xs.len())];
+        match op.choice.get() {
             Some(Choice::Jit(k)) => k.sum(xs),
             Some(Choice::Aot) => self.kernel.sum_at(self.tier, xs),
-            None if xs.len() < MIN_MEASURE => self.kernel.sum_at(self.tier, xs),
-            None => self.sum_unsettled(xs),
+            None => self.sum_unsettled(op, xs),
         }
     }
 
     /// `sum` before its backend is settled: counts, and measures once hot.
     #[cold]
     #[inline(never)]
-    fn sum_unsettled(&self, xs: &[F]) -> F {
+    fn sum_unsettled(&self, op: &Op<F>, xs: &[F]) -> F {
         let sink = |v: F, out: &mut [F]| out[0] = v;
-        let settled = self.hot(&self.sum, xs.len()).then(|| {
+        let settled = self.hot(op, xs.len()).then(|| {
             self.settle(
-                &self.sum,
+                op,
                 xs,
                 &mut [F::ZERO],
                 |k, xs, out| sink(k.sum(xs), out),
@@ -246,10 +260,8 @@ impl<F: Float> Evaluator<F> {
         }
     }
 
-    /// Counts the `n >= MIN_MEASURE` points of a batch; true when `op` is due for a
-    /// measurement.
+    /// Counts the `n` points of a batch; true when `op` is due for a measurement.
     fn hot(&self, op: &Op<F>, n: usize) -> bool {
-        debug_assert!(n >= MIN_MEASURE);
         let seen = self.seen.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
         seen >= op.due.load(Ordering::Relaxed)
     }

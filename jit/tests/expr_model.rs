@@ -327,3 +327,44 @@ fn two_threads_share_compiled_kernels() {
         h.join().unwrap();
     }
 }
+
+#[test]
+fn auto_settles_each_batch_size_class_with_correct_values() {
+    // Enough 16-point batches to make the small class hot and take both of its
+    // measurements (2^18 points, then 4·2^18 more); the large class is exercised
+    // after it, on its own data.
+    let d = Dist::from_name("normal", &[0.3, 1.3f64]).unwrap();
+    let ev = Evaluator::auto(d);
+    let small: Vec<f64> = (0..16).map(|i| i as f64 * 0.25 - 2.0).collect();
+    let large: Vec<f64> = (0..1000).map(|i| i as f64 * 0.01 - 5.0).collect();
+    let check = |xs: &[f64], out: &[f64], sum: f64| {
+        let mut want_sum = 0.0;
+        for (x, v) in xs.iter().zip(out) {
+            let want = d.ln_pdf(*x);
+            want_sum += want;
+            assert!(
+                (v - want).abs() <= 1e-13 * want.abs().max(1.0),
+                "{x}: {v} {want}"
+            );
+        }
+        assert!((sum - want_sum).abs() <= 1e-12 * want_sum.abs().max(1.0));
+    };
+    let mut out = vec![0.0; small.len()];
+    for i in 0..(5 << 14) + 1 {
+        ev.map(&small, &mut out).unwrap();
+        let s = ev.sum(&small);
+        if i % 4096 == 0 {
+            check(&small, &out, s);
+        }
+    }
+    check(&small, &out, ev.sum(&small));
+    assert!(matches!(
+        ev.backend_for(small.len()),
+        expfam_jit::Backend::Jit | expfam_jit::Backend::Simd(_)
+    ));
+    let mut out = vec![0.0; large.len()];
+    for _ in 0..300 {
+        ev.map(&large, &mut out).unwrap();
+    }
+    check(&large, &out, ev.sum(&large));
+}
