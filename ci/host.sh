@@ -14,10 +14,12 @@ step "test --workspace" cargo test --workspace --locked
 step "test conformance (f32-native)" cargo test -p expfam-conformance --features f32-native --locked
 
 # Every x86_64 SIMD tier forced in turn through EXPFAM_TIER, so each tier runs the whole
-# suite on this one machine (a tier the CPU lacks is reported and skipped).
+# suite on this one machine (a tier the CPU lacks is reported and skipped). The probe is
+# the debug `expfam` the tests above built: a release build only for this would cost
+# several minutes of CI on a slow machine.
 if [ "$(uname -m)" = "x86_64" ]; then
     for tier in scalar sse2 avx2 avx512 portable; do
-        used="$(EXPFAM_TIER=$tier cargo run -q --release --locked -p expfam-bench -- info | sed -n 's/^  simd .*tier: \([a-z0-9]*\).*/\1/p')"
+        used="$(EXPFAM_TIER=$tier cargo run -q --locked -p expfam-bench -- info | sed -n 's/^  simd .*tier: \([a-z0-9]*\).*/\1/p')"
         if [ "$used" != "$tier" ]; then
             echo "EXPFAM_TIER=$tier: this CPU runs tier '$used' instead; skipping" | tee -a "$SUMMARY_FILE"
             continue

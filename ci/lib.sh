@@ -3,6 +3,10 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# Line tables only in debug builds (the test builds of every target): backtraces keep
+# their file and line, and the builds (debug info is much of a debug build's time and of
+# its link) are shorter. Set in every script, so that each reuses the others' builds.
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 SUMMARY_FILE="${SUMMARY_FILE:-${ROOT}/target/ci-summary.txt}"
 mkdir -p "$(dirname "$SUMMARY_FILE")"
 

@@ -1,23 +1,19 @@
 //! `Evaluator::auto` against the closure and the SIMD tier, measured in turn in one
-//! process (f64): `cargo run --release -p expfam-bench --example auto_vs_best -- N FAMILY...`.
-//! Each line prints ns per element for `sum` and `map`, and the backend auto settled on.
+//! process: `cargo run --release -p expfam-bench --example auto_vs_best -- N FAMILY...`
+//! (`F32=1` for `f32`). Each line prints ns per element for `sum` and `map`, and the
+//! backend auto settled on.
 use expfam_bench::{bench_dist, inputs, timing::ns_per_elem};
-use expfam_kernels::Kernel;
+use expfam_kernels::{Float, Kernel};
 use std::hint::black_box;
 use std::time::Duration;
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(n) = args.first().and_then(|a| a.parse::<usize>().ok()) else {
-        eprintln!("usage: auto_vs_best N FAMILY...");
-        std::process::exit(2);
-    };
-    for f in &args[1..] {
-        let d = bench_dist::<f64>(f);
-        let xs: Vec<f64> = inputs(f, n);
+fn run<F: Float>(n: usize, families: &[String]) {
+    for f in families {
+        let d = bench_dist::<F>(f);
+        let xs: Vec<F> = inputs(f, n);
         let k = d.kernel();
         let ev = expfam_jit::Evaluator::auto(d);
-        let mut out = vec![0.0f64; n];
+        let mut out = vec![F::ZERO; n];
         let b = Duration::from_millis(200);
         for _ in 0..3 {
             let cs = ns_per_elem(n, b, || {
@@ -41,5 +37,18 @@ fn main() {
                 ev.backend_for(n)
             );
         }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(n) = args.first().and_then(|a| a.parse::<usize>().ok()) else {
+        eprintln!("usage: [F32=1] auto_vs_best N FAMILY...");
+        std::process::exit(2);
+    };
+    if std::env::var_os("F32").is_some() {
+        run::<f32>(n, &args[1..]);
+    } else {
+        run::<f64>(n, &args[1..]);
     }
 }
