@@ -1,5 +1,5 @@
 //! Differential testing of the JIT: the random distributions and inputs of
-//! `tests/tests/differential.rs` (moderate to extreme parameters; bulk, tails, outside
+//! `tests/tests/conformance/differential.rs` (moderate to extreme parameters; bulk, tails, outside
 //! the support, special values), each compiled with its parameters baked in, `map` and
 //! `sum` checked against the scalar path (`Dist::ln_pdf`) with the same per-point bound
 //! and value-class rules as every other backend.

@@ -9,7 +9,7 @@
 //! on the tiers here.
 //!
 //! Error: <= 1 ulp for every positive normal finite input; measured 0.754 ulp on every
-//! tier (`tests/tests/vector_math.rs`, 105 000 points against mpmath).
+//! tier (`tests/tests/conformance/vector_math.rs`, 105 000 points against mpmath).
 //! Special lanes (x <= 0, subnormal, +∞, NaN) are those of [`ln_special`].
 
 use super::per_lane;

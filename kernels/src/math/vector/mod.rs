@@ -1,6 +1,6 @@
 //! Vector special functions, written once over [`crate::arch::generic::Vector`]
 //! and instantiated per tier. Each file states its method and its error bound, measured
-//! against mpmath by `tests/tests/vector_math.rs`.
+//! against mpmath by `tests/tests/conformance/vector_math.rs`.
 //!
 //! The `*_core` functions compute valid lanes only and leave invalid lanes unspecified.
 //! Callers test "any special lane?" once per vector and send such vectors to the
