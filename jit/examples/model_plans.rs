@@ -1,8 +1,10 @@
 //! The fused-model comparison in one process, in alternating rounds (the machine is
 //! shared, so compare within a round): normal + gamma + poisson over three columns of
 //! `n` rows (default 1 000 000), as three AOT maps plus an adding pass, and as a
-//! compiled model in each plan; and the compute floor, each term over one L1-resident
-//! block. `cargo run --release -p expfam-jit --example model_plans -- 1000000`
+//! compiled model in each plan; the compute floor, each term over one L1-resident
+//! block; and the memory floor, the same columns read and the output written with
+//! nothing computed but their sum. A one-pass plan cannot beat the larger of the two
+//! floors, nor, where compute and memory traffic do not overlap, their sum. `cargo run --release -p expfam-jit --example model_plans -- 1000000`
 use expfam_jit::{Jit, Model, ModelPlan};
 use expfam_kernels::{Dist, Kernel};
 use std::hint::black_box;
@@ -69,6 +71,19 @@ fn main() {
                 }
             });
         }
+        // The memory floor: the same columns read and the output written, one add each.
+        let mem = best_ns_per_row(n, || {
+            let (a, b, c) = (
+                black_box(&cols[0]),
+                black_box(&cols[1]),
+                black_box(&cols[2]),
+            );
+            for (i, o) in out.iter_mut().enumerate() {
+                *o = a[i] + b[i] + c[i];
+            }
+            black_box(&mut out);
+        });
+        println!("round {round}: memory floor (3 columns read, output written) {mem:.3} ns/row");
         println!(
             "round {round}: terms in L1 {:.3} + {:.3} + {:.3} = {:.3} ns/row",
             terms[0],
