@@ -501,6 +501,15 @@ fn bench(quick: bool, json: bool) -> Result<(), Usage> {
 
 /// The fused-model comparison: normal + gamma + poisson terms over three columns of `n`
 /// rows, as one JIT pass against three AOT `map` passes plus the adding pass.
+/// `out[i] = t[0][i] + t[1][i] + t[2][i]`, the adding pass of the model's AOT baseline.
+/// Zipped, so the loop has no bounds checks and vectorizes: indexed (`t[0][i]`), it ran
+/// at 2.0–2.7 ns/row against 1.4–1.5 over 1e6 rows (Zen 3), and flattered the plans.
+fn add3(out: &mut [f64], t: &[Vec<f64>]) {
+    for (((o, a), b), c) in out.iter_mut().zip(&t[0]).zip(&t[1]).zip(&t[2]) {
+        *o = a + b + c;
+    }
+}
+
 fn model_rows(jit: &expfam_jit::Jit, n: usize, budget: Duration, emit: &mut dyn FnMut(Row)) {
     let names = ["normal", "gamma", "poisson"];
     let dists: Vec<Dist<f64>> = names.iter().map(|f| bench_dist::<f64>(f)).collect();
@@ -530,9 +539,7 @@ fn model_rows(jit: &expfam_jit::Jit, n: usize, budget: Duration, emit: &mut dyn 
         for ((k, c), t) in kernels.iter().zip(&refs).zip(tmp.iter_mut()) {
             k.map(black_box(c), t).expect("sized");
         }
-        for (i, o) in out.iter_mut().enumerate() {
-            *o = tmp[0][i] + tmp[1][i] + tmp[2][i];
-        }
+        add3(out, &tmp);
         black_box(out);
     };
     let times =

@@ -90,14 +90,7 @@ impl Tier {
     pub fn is_available(self) -> bool {
         match self {
             Tier::Scalar => true,
-            // `wide` is SIMD only where the target has vector units it knows; elsewhere
-            // (e.g. thumbv7em) it would emulate f64 lanes with scalar, even soft-float, code.
-            Tier::Portable => cfg!(any(
-                target_arch = "x86_64",
-                target_arch = "x86",
-                target_arch = "aarch64",
-                target_feature = "simd128"
-            )),
+            Tier::Portable => PORTABLE_BUILT,
             #[cfg(target_arch = "x86_64")]
             Tier::Sse2 => true,
             #[cfg(target_arch = "x86_64")]
@@ -115,9 +108,15 @@ impl Tier {
     /// `is_available`, answered by the cached [`current`] tier when `self` is that tier
     /// (every tier `CURRENT` holds was checked when stored): the batch calls' check,
     /// which would otherwise test the CPU features (about 20 instructions) per call.
+    ///
+    /// The portable tier is ruled out first, at compile time, on targets without it:
+    /// `CURRENT` never holds it there, but the compiler cannot know that, and without
+    /// this test it kept every kernel's portable code in a thumbv7em firmware that never
+    /// runs it (`.text` 116 872 bytes against 9 592 before this check existed).
     #[inline(always)]
     fn runnable(self) -> bool {
-        CURRENT.load(Ordering::Relaxed) == self.code() || self.is_available()
+        (PORTABLE_BUILT || self != Tier::Portable)
+            && (CURRENT.load(Ordering::Relaxed) == self.code() || self.is_available())
     }
 
     /// The tier's position in [`TIERS`] (its declaration order) plus one.
@@ -157,6 +156,16 @@ impl fmt::Display for TierUnavailable {
 }
 
 impl core::error::Error for TierUnavailable {}
+
+/// Whether this build has the portable tier: `wide` is SIMD only where the target has
+/// vector units it knows; elsewhere (e.g. thumbv7em) it would emulate `f64` lanes with
+/// scalar, even soft-float, code.
+const PORTABLE_BUILT: bool = cfg!(any(
+    target_arch = "x86_64",
+    target_arch = "x86",
+    target_arch = "aarch64",
+    target_feature = "simd128"
+));
 
 /// 0: not chosen yet; otherwise `Tier::code`.
 static CURRENT: AtomicU8 = AtomicU8::new(0);
