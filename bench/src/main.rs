@@ -499,8 +499,6 @@ fn bench(quick: bool, json: bool) -> Result<(), Usage> {
     Ok(())
 }
 
-/// The fused-model comparison: normal + gamma + poisson terms over three columns of `n`
-/// rows, as one JIT pass against three AOT `map` passes plus the adding pass.
 /// `out[i] = t[0][i] + t[1][i] + t[2][i]`, the adding pass of the model's AOT baseline.
 /// Zipped, so the loop has no bounds checks and vectorizes: indexed (`t[0][i]`), it ran
 /// at 2.0–2.7 ns/row against 1.4–1.5 over 1e6 rows (Zen 3), and flattered the plans.
@@ -510,6 +508,8 @@ fn add3(out: &mut [f64], t: &[Vec<f64>]) {
     }
 }
 
+/// The fused-model comparison: normal + gamma + poisson terms over three columns of `n`
+/// rows, as one JIT pass against three AOT `map` passes plus the adding pass.
 fn model_rows(jit: &expfam_jit::Jit, n: usize, budget: Duration, emit: &mut dyn FnMut(Row)) {
     let names = ["normal", "gamma", "poisson"];
     let dists: Vec<Dist<f64>> = names.iter().map(|f| bench_dist::<f64>(f)).collect();
