@@ -104,3 +104,24 @@ pub fn bench_dist<F: Float>(family: &str) -> Dist<F> {
         .collect();
     Dist::from_name(family, &ps).expect("benchmark parameters are valid")
 }
+
+/// `out[i] = t[0][i] + t[1][i] + t[2][i]` over the shortest of the four: the adding pass
+/// of the model's AOT baseline (three `map`s into `t`, then this), in `expfam bench`
+/// and `examples/model_plans`. Zipped, so the loop has no bounds checks and vectorizes:
+/// indexed (`t[0][i]`), it ran at 2.0–2.7 ns/row against 1.4–1.5 over 1e6 rows (Zen 3),
+/// and flattered the plans.
+///
+/// ```
+/// let t = vec![vec![1.0, 2.0], vec![10.0, 20.0], vec![100.0, 200.0]];
+/// let mut out = [0.0; 2];
+/// expfam_bench::add3(&mut out, &t);
+/// assert_eq!(out, [111.0, 222.0]);
+/// ```
+///
+/// # Panics
+/// If `t` has fewer than three columns.
+pub fn add3(out: &mut [f64], t: &[Vec<f64>]) {
+    for (((o, a), b), c) in out.iter_mut().zip(&t[0]).zip(&t[1]).zip(&t[2]) {
+        *o = a + b + c;
+    }
+}

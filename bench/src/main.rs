@@ -10,7 +10,7 @@
 
 use expfam_bench::cli::{Backend, USAGE, Usage, parse_dist, parse_eval_args, parse_xs};
 use expfam_bench::peer::Statrs;
-use expfam_bench::{bench_dist, bench_params, inputs, moved_params, roofline, timing};
+use expfam_bench::{add3, bench_dist, bench_params, inputs, moved_params, roofline, timing};
 use expfam_kernels::{Dist, FAMILIES, Float, Kernel};
 use std::cell::RefCell;
 use std::hint::black_box;
@@ -497,15 +497,6 @@ fn bench(quick: bool, json: bool) -> Result<(), Usage> {
     }
     print_table(&rows);
     Ok(())
-}
-
-/// `out[i] = t[0][i] + t[1][i] + t[2][i]`, the adding pass of the model's AOT baseline.
-/// Zipped, so the loop has no bounds checks and vectorizes: indexed (`t[0][i]`), it ran
-/// at 2.0–2.7 ns/row against 1.4–1.5 over 1e6 rows (Zen 3), and flattered the plans.
-fn add3(out: &mut [f64], t: &[Vec<f64>]) {
-    for (((o, a), b), c) in out.iter_mut().zip(&t[0]).zip(&t[1]).zip(&t[2]) {
-        *o = a + b + c;
-    }
 }
 
 /// The fused-model comparison: normal + gamma + poisson terms over three columns of `n`

@@ -180,9 +180,10 @@ pub enum ModelPlan {
 }
 
 /// Rows per block of [`ModelPlan::Blocked`]: a block of each column and of the output
-/// (2 KiB each in `f64`) stay in L1. Measured with `examples/model_plans` (three
-/// terms, 10^6 rows, Zen 4): 256 rows 2.05–2.25 ns/row, 128 2.29–2.34, 512 2.24–2.47,
-/// 1024 2.55–2.64, 2048 2.66–2.84; prefetching the next blocks (to L2) was slower.
+/// (2 KiB each in `f64`) stay in L1. Measured with `expfam-bench`'s
+/// `examples/model_plans` (three terms, 10^6 rows, Zen 4): 256 rows 2.05–2.25 ns/row,
+/// 128 2.29–2.34, 512 2.24–2.47, 1024 2.55–2.64, 2048 2.66–2.84; prefetching the next
+/// blocks (to L2) was slower.
 const BLOCK: usize = 256;
 
 /// A [`Model`] compiled into one pass over its columns (see [`ModelPlan`]).

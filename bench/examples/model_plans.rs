@@ -5,7 +5,8 @@
 //! block; and the memory floor, the same columns read and the output written with
 //! nothing computed but their sum. A one-pass plan cannot beat the larger of the two
 //! floors, nor, where compute and memory traffic do not overlap, their sum.
-//! `cargo run --release -p expfam-jit --example model_plans -- 1000000`
+//! `cargo run --release -p expfam-bench --example model_plans -- 1000000`
+use expfam_bench::add3;
 use expfam_jit::{Jit, Model, ModelPlan};
 use expfam_kernels::{Dist, Kernel};
 use std::hint::black_box;
@@ -19,14 +20,6 @@ fn best_ns_per_row(n: usize, mut f: impl FnMut()) -> f64 {
         best = best.min(t.elapsed().as_secs_f64());
     }
     best * 1e9 / n as f64
-}
-
-/// `out[i] = t[0][i] + t[1][i] + t[2][i]`, zipped: no bounds checks, so it vectorizes
-/// (indexed, `t[0][i]`, it ran at 2.0–2.7 against 1.4–1.5 ns/row over 1e6 rows).
-fn add3(out: &mut [f64], t: &[Vec<f64>]) {
-    for (((o, a), b), c) in out.iter_mut().zip(&t[0]).zip(&t[1]).zip(&t[2]) {
-        *o = a + b + c;
-    }
 }
 
 fn main() {
