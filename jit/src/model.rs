@@ -2,7 +2,7 @@
 
 use crate::compiled::{MAX_COLUMNS, ModelMapFn, ModelSumFn, Owned};
 use crate::expr::Expr;
-use expfam_kernels::{Dist, DistKernel, Float, Kernel};
+use expfam_kernels::{Dist, DistKernel, Float, Kernel, simd};
 use std::fmt;
 
 /// Why a model cannot be compiled or evaluated on the given columns.
@@ -172,18 +172,22 @@ impl<F: Float> Model<F> {
 pub enum ModelPlan {
     /// Every term inline in one JIT loop (Cranelift's 128-bit vectors).
     Fused,
-    /// The rows in blocks that stay in L1: per block, the family terms run at the
-    /// dispatched AOT SIMD tier (wider than the JIT's vectors) and add into the output
-    /// block in the same pass ([`Kernel::map_add`](expfam_kernels::Kernel::map_add)), and the expression terms, if any, run as one JIT loop over their columns.
-    /// Each column is read once and the output written once, as in [`ModelPlan::Fused`].
+    /// The family terms at the dispatched AOT SIMD tier (wider than the JIT's vectors),
+    /// every term of a step of rows in turn
+    /// ([`simd::map_terms_at`](expfam_kernels::simd::map_terms_at)), so that each
+    /// column is read as a steady stream. With expression terms, the rows go in blocks
+    /// that stay in L1: per block, one JIT loop writes the expression terms and the
+    /// family terms add into the block. Each column is read once and the output
+    /// written once, as in [`ModelPlan::Fused`].
     Blocked,
 }
 
-/// Rows per block of [`ModelPlan::Blocked`]: a block of each column and of the output
-/// (2 KiB each in `f64`) stay in L1. Measured with `expfam-bench`'s
-/// `examples/model_plans` (three terms, 10^6 rows, Zen 4): 256 rows 2.05–2.25 ns/row,
-/// 128 2.29–2.34, 512 2.24–2.47, 1024 2.55–2.64, 2048 2.66–2.84; prefetching the next
-/// blocks (to L2) was slower.
+/// Rows per block of [`ModelPlan::Blocked`] when it has expression terms: a block of
+/// each column and of the output (2 KiB each in `f64`) stay in L1. Measured with
+/// `expfam-bench`'s `examples/model_plans` when the family terms ran a pass each per
+/// block (three terms, 10^6 rows, Zen 4): 256 rows 2.05–2.25 ns/row, 128 2.29–2.34,
+/// 512 2.24–2.47, 1024 2.55–2.64, 2048 2.66–2.84; prefetching the next blocks (to L2)
+/// was slower.
 const BLOCK: usize = 256;
 
 /// A [`Model`] compiled into one pass over its columns (see [`ModelPlan`]).
@@ -249,9 +253,34 @@ impl<F: Float> CompiledModel<F> {
         }
     }
 
+    /// The family terms over rows `start..start + len` of their columns, in `terms`.
+    fn aot_terms<'a>(
+        &self,
+        cols: &[&'a [F]],
+        start: usize,
+        len: usize,
+        terms: &mut Vec<(DistKernel<F>, &'a [F])>,
+    ) {
+        terms.clear();
+        terms.extend(
+            self.aot
+                .iter()
+                .map(|(c, k)| (*k, &cols[*c][start..start + len])),
+        );
+    }
+
     /// `out[r] = Σ_i term_i(cols[i][r])` in one pass.
     pub fn map(&self, cols: &[&[F]], out: &mut [F]) -> Result<(), ModelError> {
         self.check(cols, out.len())?;
+        let tier = expfam_kernels::simd::current();
+        // The family terms, reused per block: no allocation after the first.
+        let mut terms = Vec::with_capacity(self.aot.len());
+        let Some(jit) = &self.jit else {
+            // Family terms only: one pass over all the rows, every term per step.
+            self.aot_terms(cols, 0, out.len(), &mut terms);
+            simd::map_terms_at(tier, &terms, out).expect("every column has the output's length");
+            return Ok(());
+        };
         let mut ptrs = [std::ptr::null(); MAX_COLUMNS];
         // The fused loop takes all the rows at once.
         let rows_per_block = match self.plan {
@@ -261,27 +290,18 @@ impl<F: Float> CompiledModel<F> {
         let mut start = 0;
         for block in out.chunks_mut(rows_per_block) {
             let len = block.len();
-            let mut written = false;
-            if let Some(jit) = &self.jit {
-                let src = self.source(cols, start, &mut ptrs);
-                // SAFETY: each JIT column holds at least `start + len` rows (checked), so
-                // `len` rows from `start`; `block` has `len` slots; the code lives as long
-                // as `self`.
-                unsafe {
-                    let f = std::mem::transmute::<*const u8, ModelMapFn<F>>(jit.map);
-                    f(src, block.as_mut_ptr(), len);
-                }
-                written = true;
+            let src = self.source(cols, start, &mut ptrs);
+            // SAFETY: each JIT column holds at least `start + len` rows (checked), so
+            // `len` rows from `start`; `block` has `len` slots; the code lives as long
+            // as `self`.
+            unsafe {
+                let f = std::mem::transmute::<*const u8, ModelMapFn<F>>(jit.map);
+                f(src, block.as_mut_ptr(), len);
             }
-            for (c, k) in &self.aot {
-                let xs = &cols[*c][start..start + len];
-                if written {
-                    k.map_add(xs, block)
-                } else {
-                    written = true;
-                    k.map(xs, block)
-                }
-                .expect("the block and the column slice have one length");
+            if !self.aot.is_empty() {
+                self.aot_terms(cols, start, len, &mut terms);
+                simd::map_terms_add_at(tier, &terms, block)
+                    .expect("the block and the column slices have one length");
             }
             start += len;
         }

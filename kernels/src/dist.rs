@@ -209,6 +209,16 @@ macro_rules! dists {
             pub fn sum_at(&self, tier: crate::simd::Tier, xs: &[F]) -> F {
                 match self { $( DistKernel::$variant(k) => crate::simd::sum_at(tier, k, xs), )* }
             }
+            /// Adds this kernel at rows `i..i + 4·V::LANES` of `xs` into `acc` (a step of
+            /// [`map_terms`](crate::arch::generic::map_terms)).
+            ///
+            /// # Safety
+            /// `i + 4 · V::LANES <= xs.len()`.
+            #[inline(always)]
+            pub(crate) unsafe fn add_step<V: crate::arch::generic::Vector>(&self, xs: &[F], i: usize, acc: &mut [V; 4]) {
+                // SAFETY: the caller's contract, passed on.
+                match self { $( DistKernel::$variant(k) => unsafe { crate::arch::generic::add_step(k, xs, i, acc) }, )* }
+            }
             /// Calls `v` with the concrete kernel inside (how code generators such as
             /// `expfam-jit` reach each family's vector form).
             pub fn visit<V: KernelVisitor<F>>(&self, v: V) -> V::Output {

@@ -15,7 +15,7 @@
 //! ```
 
 use crate::arch::generic::VectorKernel;
-use crate::{Float, LengthMismatch};
+use crate::{DistKernel, Float, LengthMismatch};
 use core::fmt;
 use core::sync::atomic::{AtomicU8, Ordering};
 
@@ -324,6 +324,97 @@ fn map_with_at<F: Float, K: VectorKernel<F>, const ADD: bool>(
         Tier::Portable if tier.runnable() => crate::arch::portable::Portable::new()
             .expect("always")
             .map_with::<F, K, ADD>(k, xs, out),
+        _ => scalar(out),
+    }
+    Ok(())
+}
+
+/// `out[i] = Σ_t k_t(x_t[i])` over the terms `(k_t, x_t)` at `tier` (which must be
+/// available; else the scalar loop): the log-density of a row of a model whose terms
+/// are families over columns of their own. Every term of a step of rows runs in turn,
+/// so the columns are read, and `out` written, as steady streams in one pass; each row
+/// is summed in `f64` and rounded once. A column whose length is not `out.len()` is a
+/// [`LengthMismatch`] (`input` is its length).
+///
+/// ```
+/// use expfam_kernels::{Dist, Kernel, simd};
+/// let normal = Dist::from_name("normal", &[0.0, 1.0f64]).unwrap().kernel();
+/// let poisson = Dist::from_name("poisson", &[3.0]).unwrap().kernel();
+/// let (x, counts) = ([0.5; 9], [2.0; 9]);
+/// let mut out = [0.0; 9];
+/// simd::map_terms_at(simd::current(), &[(normal, &x[..]), (poisson, &counts[..])], &mut out).unwrap();
+/// assert!((out[8] - (normal.eval(0.5) + poisson.eval(2.0))).abs() < 1e-14);
+/// ```
+pub fn map_terms_at<F: Float>(
+    tier: Tier,
+    terms: &[(DistKernel<F>, &[F])],
+    out: &mut [F],
+) -> Result<(), LengthMismatch> {
+    map_terms_with(tier, terms, out, false)
+}
+
+/// [`map_terms_at`] added into `out`: `out[i] += Σ_t k_t(x_t[i])` (in `f64`, rounded
+/// once).
+///
+/// ```
+/// use expfam_kernels::{Dist, Kernel, simd};
+/// let gamma = Dist::from_name("gamma", &[2.0, 1.0f64]).unwrap().kernel();
+/// let xs = [1.5; 5];
+/// let mut out = [10.0; 5];
+/// simd::map_terms_add_at(simd::current(), &[(gamma, &xs[..])], &mut out).unwrap();
+/// assert!((out[4] - (10.0 + gamma.eval(1.5))).abs() < 1e-14);
+/// ```
+pub fn map_terms_add_at<F: Float>(
+    tier: Tier,
+    terms: &[(DistKernel<F>, &[F])],
+    out: &mut [F],
+) -> Result<(), LengthMismatch> {
+    map_terms_with(tier, terms, out, true)
+}
+
+fn map_terms_with<F: Float>(
+    tier: Tier,
+    terms: &[(DistKernel<F>, &[F])],
+    out: &mut [F],
+    add: bool,
+) -> Result<(), LengthMismatch> {
+    if let Some((_, xs)) = terms.iter().find(|(_, xs)| xs.len() != out.len()) {
+        return Err(LengthMismatch {
+            input: xs.len(),
+            output: out.len(),
+        });
+    }
+    let scalar = |out: &mut [F]| crate::arch::generic::map_terms_rows(terms, out, 0, add);
+    if out.len() < SMALL_BATCH {
+        scalar(out);
+        return Ok(());
+    }
+    match tier {
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx512 if tier.runnable() => {
+            // SAFETY: runnable() checked the CPU features.
+            unsafe { crate::arch::x86_64::Avx512::new_unchecked() }.map_terms(terms, out, add)
+        }
+        #[cfg(target_arch = "x86_64")]
+        Tier::Avx2 if tier.runnable() => {
+            // SAFETY: runnable() checked the CPU features.
+            unsafe { crate::arch::x86_64::Avx2Fma::new_unchecked() }.map_terms(terms, out, add)
+        }
+        #[cfg(target_arch = "x86_64")]
+        Tier::Sse2 => crate::arch::x86_64::Sse2::new()
+            .expect("x86_64 baseline")
+            .map_terms(terms, out, add),
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+        Tier::Neon => crate::arch::aarch64::Neon::new()
+            .expect("aarch64 baseline")
+            .map_terms(terms, out, add),
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        Tier::Simd128 => crate::arch::wasm32::Simd128::new()
+            .expect("enabled at compile time")
+            .map_terms(terms, out, add),
+        Tier::Portable if tier.runnable() => crate::arch::portable::Portable::new()
+            .expect("always")
+            .map_terms(terms, out, add),
         _ => scalar(out),
     }
     Ok(())

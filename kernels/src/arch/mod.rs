@@ -39,7 +39,7 @@ macro_rules! always_available_token {
 }
 pub(crate) use always_available_token;
 
-/// Defines the token's `map`/`map_with`/`sum`/`run` entry points: thin functions around the generic
+/// Defines the token's `map`/`map_with`/`sum`/`map_terms`/`run` entry points: thin functions around the generic
 /// drivers, instantiated with the tier's vector type, and `#[target_feature]` with the
 /// features given (none for tiers whose features are fixed for the whole build).
 macro_rules! entry_points {
@@ -103,6 +103,28 @@ macro_rules! entry_points {
                 }
                 // SAFETY: a value of this token proves the CPU has the features.
                 unsafe { imp(k, xs) }
+            }
+
+            /// The sum of several kernels over their columns at this tier, every term
+            /// of a row step in turn (see [`crate::arch::generic::map_terms`]).
+            #[inline]
+            #[allow(unused_unsafe)]
+            pub fn map_terms<F: crate::Float>(
+                self,
+                terms: &[(crate::DistKernel<F>, &[F])],
+                out: &mut [F],
+                add: bool,
+            ) {
+                $(#[target_feature(enable = $features)])?
+                fn imp<F: crate::Float>(
+                    terms: &[(crate::DistKernel<F>, &[F])],
+                    out: &mut [F],
+                    add: bool,
+                ) {
+                    crate::arch::generic::map_terms::<$vector, F>(terms, out, add)
+                }
+                // SAFETY: a value of this token proves the CPU has the features.
+                unsafe { imp(terms, out, add) }
             }
 
             /// Runs `f` behind this tier's `#[target_feature]` entry (used by the tests

@@ -328,6 +328,111 @@ pub fn map_with<V: Vector, F: Float, K: VectorKernel<F>, const ADD: bool>(
     }
 }
 
+/// Adds `k` at the rows `i..i + 4·LANES` of `xs` into `acc` (one unrolled step of
+/// [`map_terms`]): the vector form, or the scalar kernel for a step with a special
+/// lane or a kernel on its reference path.
+///
+/// # Safety
+/// `i + 4 · V::LANES <= xs.len()`.
+#[inline(always)]
+pub(crate) unsafe fn add_step<V: Vector, F: Float, K: VectorKernel<F>>(
+    k: &K,
+    xs: &[F],
+    i: usize,
+    acc: &mut [V; 4],
+) {
+    let l = V::LANES;
+    debug_assert!(i + 4 * l <= xs.len());
+    if k.vectorizable() {
+        // SAFETY: i + 4·LANES <= xs.len() (the caller's contract).
+        let x = unsafe { load4::<V, F>(xs, i) };
+        let r = k.eval_v4(x);
+        if !V::any(V::or(V::or(r[0].1, r[1].1), V::or(r[2].1, r[3].1))) {
+            *acc = [
+                acc[0] + r[0].0,
+                acc[1] + r[1].0,
+                acc[2] + r[2].0,
+                acc[3] + r[3].0,
+            ];
+            return;
+        }
+    }
+    for (j, a) in acc.iter_mut().enumerate() {
+        let mut lanes = V::splat(0.0).to_array();
+        for (v, &x) in lanes
+            .as_mut()
+            .iter_mut()
+            .zip(&xs[i + j * l..i + (j + 1) * l])
+        {
+            *v = k.eval(x).to_f64();
+        }
+        *a = *a + V::from_array(lanes);
+    }
+}
+
+/// `out[i] = Σ_t k_t(x_t[i])` over the terms `(k_t, x_t)` (with `add`, `out[i] +=`),
+/// every term of a step of `4·LANES` rows in turn: each column is read, and the output
+/// written, as one steady stream, which the hardware prefetchers keep ahead of the
+/// arithmetic. (A family term per pass over a block of rows streams one column at a
+/// time, in bursts.) Each row is summed in `f64` in the terms' order and rounded once
+/// to `F`.
+///
+/// # Panics
+/// If a column has fewer than `out.len()` rows (checked once, before any row).
+#[inline(always)]
+pub fn map_terms<V: Vector, F: Float>(
+    terms: &[(crate::DistKernel<F>, &[F])],
+    out: &mut [F],
+    add: bool,
+) {
+    let n = out.len();
+    assert!(
+        terms.iter().all(|(_, xs)| xs.len() >= n),
+        "a column is shorter than the output"
+    );
+    let l = V::LANES;
+    let mut i = 0;
+    while i + 4 * l <= n {
+        let mut acc = if add {
+            // SAFETY: i + 4·LANES <= n = out.len().
+            unsafe { load4::<V, F>(out, i) }
+        } else {
+            [V::splat(0.0); 4]
+        };
+        for (k, xs) in terms {
+            // SAFETY: i + 4·LANES <= n <= xs.len() (asserted above).
+            unsafe { k.add_step(xs, i, &mut acc) };
+        }
+        let o = out.as_mut_ptr();
+        // SAFETY: i + 4·LANES <= n = out.len().
+        unsafe {
+            F::store_v(acc[0], o.add(i));
+            F::store_v(acc[1], o.add(i + l));
+            F::store_v(acc[2], o.add(i + 2 * l));
+            F::store_v(acc[3], o.add(i + 3 * l));
+        }
+        i += 4 * l;
+    }
+    map_terms_rows(terms, out, i, add);
+}
+
+/// The rows from `start` of [`map_terms`], one at a time in the scalar kernels.
+#[inline(always)]
+pub(crate) fn map_terms_rows<F: Float>(
+    terms: &[(crate::DistKernel<F>, &[F])],
+    out: &mut [F],
+    start: usize,
+    add: bool,
+) {
+    for (r, o) in out.iter_mut().enumerate().skip(start) {
+        let mut s = if add { o.to_f64() } else { 0.0 };
+        for (k, xs) in terms {
+            s += crate::Kernel::eval(k, xs[r]).to_f64();
+        }
+        *o = F::from_f64(s);
+    }
+}
+
 /// `acc[j] + r[j]` with the masks of `r` (the sum of one unrolled step).
 #[inline(always)]
 pub fn added<V: Vector>(r: [(V, V::Mask); 4], acc: [V; 4]) -> [(V, V::Mask); 4] {
