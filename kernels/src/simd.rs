@@ -236,6 +236,48 @@ pub fn force(tier: Tier) -> Result<(), TierUnavailable> {
     Ok(())
 }
 
+/// `match tier`: evaluates `$call` with `$t` bound to the tier's token where the tier
+/// runs here (its features checked by [`Tier::runnable`], or part of the target's
+/// baseline), else `$fallback`. The one place the batch calls dispatch on a tier.
+macro_rules! at_tier {
+    ($tier:expr, $t:ident => $call:expr, _ => $fallback:expr) => {
+        match $tier {
+            #[cfg(target_arch = "x86_64")]
+            Tier::Avx512 if $tier.runnable() => {
+                // SAFETY: runnable() checked the CPU features.
+                let $t = unsafe { crate::arch::x86_64::Avx512::new_unchecked() };
+                $call
+            }
+            #[cfg(target_arch = "x86_64")]
+            Tier::Avx2 if $tier.runnable() => {
+                // SAFETY: runnable() checked the CPU features.
+                let $t = unsafe { crate::arch::x86_64::Avx2Fma::new_unchecked() };
+                $call
+            }
+            #[cfg(target_arch = "x86_64")]
+            Tier::Sse2 => {
+                let $t = crate::arch::x86_64::Sse2::new().expect("x86_64 baseline");
+                $call
+            }
+            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+            Tier::Neon => {
+                let $t = crate::arch::aarch64::Neon::new().expect("aarch64 baseline");
+                $call
+            }
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            Tier::Simd128 => {
+                let $t = crate::arch::wasm32::Simd128::new().expect("enabled at compile time");
+                $call
+            }
+            Tier::Portable if $tier.runnable() => {
+                let $t = crate::arch::portable::Portable::new().expect("always");
+                $call
+            }
+            _ => $fallback,
+        }
+    };
+}
+
 /// Below this many points a batch goes straight to the scalar kernel: no vector would
 /// fill, and the dispatch would cost more than it saves.
 const SMALL_BATCH: usize = 4;
@@ -296,36 +338,7 @@ fn map_with_at<F: Float, K: VectorKernel<F>, const ADD: bool>(
         scalar(out);
         return Ok(());
     }
-    match tier {
-        #[cfg(target_arch = "x86_64")]
-        Tier::Avx512 if tier.runnable() => {
-            // SAFETY: runnable() checked the CPU features.
-            unsafe { crate::arch::x86_64::Avx512::new_unchecked() }
-                .map_with::<F, K, ADD>(k, xs, out)
-        }
-        #[cfg(target_arch = "x86_64")]
-        Tier::Avx2 if tier.runnable() => {
-            // SAFETY: runnable() checked the CPU features.
-            unsafe { crate::arch::x86_64::Avx2Fma::new_unchecked() }
-                .map_with::<F, K, ADD>(k, xs, out)
-        }
-        #[cfg(target_arch = "x86_64")]
-        Tier::Sse2 => crate::arch::x86_64::Sse2::new()
-            .expect("x86_64 baseline")
-            .map_with::<F, K, ADD>(k, xs, out),
-        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-        Tier::Neon => crate::arch::aarch64::Neon::new()
-            .expect("aarch64 baseline")
-            .map_with::<F, K, ADD>(k, xs, out),
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        Tier::Simd128 => crate::arch::wasm32::Simd128::new()
-            .expect("enabled at compile time")
-            .map_with::<F, K, ADD>(k, xs, out),
-        Tier::Portable if tier.runnable() => crate::arch::portable::Portable::new()
-            .expect("always")
-            .map_with::<F, K, ADD>(k, xs, out),
-        _ => scalar(out),
-    }
+    at_tier!(tier, t => t.map_with::<F, K, ADD>(k, xs, out), _ => scalar(out));
     Ok(())
 }
 
@@ -389,34 +402,7 @@ fn map_terms_with<F: Float>(
         scalar(out);
         return Ok(());
     }
-    match tier {
-        #[cfg(target_arch = "x86_64")]
-        Tier::Avx512 if tier.runnable() => {
-            // SAFETY: runnable() checked the CPU features.
-            unsafe { crate::arch::x86_64::Avx512::new_unchecked() }.map_terms(terms, out, add)
-        }
-        #[cfg(target_arch = "x86_64")]
-        Tier::Avx2 if tier.runnable() => {
-            // SAFETY: runnable() checked the CPU features.
-            unsafe { crate::arch::x86_64::Avx2Fma::new_unchecked() }.map_terms(terms, out, add)
-        }
-        #[cfg(target_arch = "x86_64")]
-        Tier::Sse2 => crate::arch::x86_64::Sse2::new()
-            .expect("x86_64 baseline")
-            .map_terms(terms, out, add),
-        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-        Tier::Neon => crate::arch::aarch64::Neon::new()
-            .expect("aarch64 baseline")
-            .map_terms(terms, out, add),
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        Tier::Simd128 => crate::arch::wasm32::Simd128::new()
-            .expect("enabled at compile time")
-            .map_terms(terms, out, add),
-        Tier::Portable if tier.runnable() => crate::arch::portable::Portable::new()
-            .expect("always")
-            .map_terms(terms, out, add),
-        _ => scalar(out),
-    }
+    at_tier!(tier, t => t.map_terms(terms, out, add), _ => scalar(out));
     Ok(())
 }
 
@@ -433,34 +419,7 @@ pub fn sum_at<F: Float, K: VectorKernel<F>>(tier: Tier, k: &K, xs: &[F]) -> F {
     if xs.len() < SMALL_BATCH {
         return k.sum_scalar(xs);
     }
-    match tier {
-        #[cfg(target_arch = "x86_64")]
-        Tier::Avx512 if tier.runnable() => {
-            // SAFETY: runnable() checked the CPU features.
-            unsafe { crate::arch::x86_64::Avx512::new_unchecked() }.sum(k, xs)
-        }
-        #[cfg(target_arch = "x86_64")]
-        Tier::Avx2 if tier.runnable() => {
-            // SAFETY: runnable() checked the CPU features.
-            unsafe { crate::arch::x86_64::Avx2Fma::new_unchecked() }.sum(k, xs)
-        }
-        #[cfg(target_arch = "x86_64")]
-        Tier::Sse2 => crate::arch::x86_64::Sse2::new()
-            .expect("x86_64 baseline")
-            .sum(k, xs),
-        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-        Tier::Neon => crate::arch::aarch64::Neon::new()
-            .expect("aarch64 baseline")
-            .sum(k, xs),
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        Tier::Simd128 => crate::arch::wasm32::Simd128::new()
-            .expect("enabled at compile time")
-            .sum(k, xs),
-        Tier::Portable if tier.runnable() => crate::arch::portable::Portable::new()
-            .expect("always")
-            .sum(k, xs),
-        _ => k.sum_scalar(xs),
-    }
+    at_tier!(tier, t => t.sum(k, xs), _ => k.sum_scalar(xs))
 }
 
 /// Implements `Kernel::map`, `Kernel::map_add` and `Kernel::sum` through the current tier.
