@@ -273,7 +273,7 @@ impl Template {
 
     /// Finds the sentinels in `sentinel_code` and accepts it if the `first` kernel's
     /// code is exactly it with the first kernel's values (`first_values`, context
-    /// last) in their places, and every slot was found.
+    /// last) in their places, and every parameter slot was found.
     fn verify(sentinel_code: Func, first: &Candidate, tables: Tables) -> Option<Template> {
         let slots = first.values.len();
         let code = &sentinel_code.bytes;
@@ -325,7 +325,9 @@ impl Template {
             writable,
             tables,
         };
-        (found.iter().all(|&f| f)
+        // Every parameter must be found; the context address is absent from code
+        // that never calls the fallback (a program without special lanes).
+        (found[..slots - 1].iter().all(|&f| f)
             && template.instantiate(&first.values).as_ref() == Some(&first.code.bytes))
         .then_some(template)
     }

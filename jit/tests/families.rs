@@ -125,46 +125,72 @@ fn same(got: f64, want: f64, bound: f64) -> bool {
 }
 
 /// The kernels of `family` with parameters `p`, f64 and f32, against the scalar
-/// kernel on every special lane: `map` at every batch length from 0 to 19 (every
-/// tail) and over the whole set, `sum`, and one point bit for bit. Returns where the
-/// f64 and f32 kernels' code came from.
+/// kernel on every special lane: `map` and `sum` at every batch length from 0 to 19
+/// (every tail: whole vectors, a last odd row, special rows among them) and over the
+/// whole set, at every starting offset up to 3, and single points through `eval`.
+/// Returns where the f64 and f32 kernels' code came from.
 fn check_special_lanes(jit: &Jit, family: &str, p: &[f64]) -> [CodeSource; 2] {
     let xs = awkward();
     let d = Dist::<f64>::from_name(family, p).unwrap();
     let (k, scalar) = (jit.compile(&d).unwrap(), d.kernel());
     let source = k.source();
-    for n in (0..20).chain([xs.len()]) {
-        let mut out = vec![0.0; n];
-        k.map(&xs[..n], &mut out).unwrap();
-        for (x, y) in xs[..n].iter().zip(&out) {
-            let want = scalar.eval(*x);
-            assert!(
-                same(*y, want, 1e-13),
-                "{family} {p:?} ({source:?}) x={x:e}: {y:e} vs {want:e}"
-            );
-        }
-    }
-    let want: f64 = xs.iter().map(|&x| scalar.eval(x)).sum();
-    let got = k.sum(&xs);
-    assert!(
-        class(got) == class(want)
-            && (!want.is_finite() || (got - want).abs() <= 1e-12 * want.abs().max(1.0)),
-        "{family} {p:?} ({source:?}): sum {got:e} vs {want:e}"
-    );
-    assert_eq!(k.eval(2.0).to_bits(), scalar.eval(2.0).to_bits());
-
     let p32: Vec<f32> = p.iter().map(|&v| v as f32).collect();
     let d32 = Dist::<f32>::from_name(family, &p32).unwrap();
     let (k32, s32) = (jit.compile(&d32).unwrap(), d32.kernel());
     let xs32: Vec<f32> = xs.iter().map(|&x| x as f32).collect();
-    let mut out = vec![0.0f32; xs32.len()];
-    k32.map(&xs32, &mut out).unwrap();
-    for (x, y) in xs32.iter().zip(&out) {
-        let want = s32.eval(*x) as f64;
+    let sum_ok = |got: f64, want: f64, bound: f64| {
+        class(got) == class(want)
+            && (!want.is_finite() || (got - want).abs() <= bound * want.abs().max(1.0))
+    };
+    for start in 0..4 {
+        for n in (0..20).chain([xs.len() - start]) {
+            let xs = &xs[start..start + n];
+            let mut out = vec![0.0; n];
+            k.map(xs, &mut out).unwrap();
+            for (x, y) in xs.iter().zip(&out) {
+                let want = scalar.eval(*x);
+                assert!(
+                    same(*y, want, 1e-13),
+                    "{family} {p:?} ({source:?}) n={n} x={x:e}: {y:e} vs {want:e}"
+                );
+            }
+            let want: f64 = xs.iter().map(|&x| scalar.eval(x)).sum();
+            let got = k.sum(xs);
+            assert!(
+                sum_ok(got, want, 1e-12),
+                "{family} {p:?} ({source:?}) n={n}: sum {got:e} vs {want:e}"
+            );
+
+            let xs = &xs32[start..start + n];
+            let mut out = vec![0.0f32; n];
+            k32.map(xs, &mut out).unwrap();
+            for (x, y) in xs.iter().zip(&out) {
+                let want = s32.eval(*x) as f64;
+                assert!(
+                    same(*y as f64, want, 1e-6),
+                    "{family} f32 {p:?} ({:?}) n={n} x={x:e}: {y:e} vs {want:e}",
+                    k32.source()
+                );
+            }
+            let want: f64 = xs.iter().map(|&x| s32.eval(x) as f64).sum();
+            let got = k32.sum(xs) as f64;
+            assert!(
+                sum_ok(got, want, 1e-5),
+                "{family} f32 {p:?} ({:?}) n={n}: sum {got:e} vs {want:e}",
+                k32.source()
+            );
+        }
+    }
+    for &x in &xs {
+        let (got, want) = (k.eval(x), scalar.eval(x));
         assert!(
-            same(*y as f64, want, 1e-6),
-            "{family} f32 {p:?} ({:?}) x={x:e}: {y:e} vs {want:e}",
-            k32.source()
+            same(got, want, 1e-13),
+            "{family} {p:?} eval({x:e}): {got:e} vs {want:e}"
+        );
+        let (got, want) = (k32.eval(x as f32) as f64, s32.eval(x as f32) as f64);
+        assert!(
+            same(got, want, 1e-6),
+            "{family} f32 {p:?} eval({x:e}): {got:e} vs {want:e}"
         );
     }
     [source, k32.source()]
@@ -226,6 +252,27 @@ fn speculative_shortcut_falls_back_to_the_general_program() {
             (got - want).abs() <= 1e-12 * want.abs(),
             "sum {got:e} vs {want:e}"
         );
+    }
+    // Short batches (the tail after the loops: a pair, then a single row), with rows
+    // the shortcut takes and rows it leaves to the general program.
+    let rows = [2.0, 7.0, 20.0, 500.0, 1e4, 0.0, 1e6];
+    for &a in &rows {
+        for &c in &rows {
+            for xs in [&[a][..], &[a, c], &[a, c, a]] {
+                let mut out = vec![0.0; xs.len()];
+                k.map(xs, &mut out).unwrap();
+                for (x, y) in xs.iter().zip(&out) {
+                    let want = scalar.eval(*x);
+                    assert!(same(*y, want, 1e-13), "{xs:?} x={x}: {y:e} vs {want:e}");
+                }
+                let want: f64 = xs.iter().map(|&x| scalar.eval(x)).sum();
+                let got = k.sum(xs);
+                assert!(
+                    (got - want).abs() <= 1e-12 * want.abs(),
+                    "{xs:?}: sum {got:e} vs {want:e}"
+                );
+            }
+        }
     }
 }
 
