@@ -402,6 +402,87 @@ fn store(b: &mut FunctionBuilder, v: Value, out: Value, byte: Value, lane_offset
     }
 }
 
+/// One vector of rows at offset `byte` of each column: the two rows there or, where
+/// `two` is false, the one row left, in both lanes (alike, so that the special-lane
+/// test sees only that row).
+fn load_rows(
+    b: &mut FunctionBuilder,
+    cols: &[Value],
+    byte: Value,
+    f32: bool,
+    two: Value,
+) -> Vec<Value> {
+    let (pair, one, join) = (b.create_block(), b.create_block(), b.create_block());
+    for _ in cols {
+        b.append_block_param(join, FV);
+    }
+    b.ins().brif(two, pair, &[], one, &[]);
+
+    b.switch_to_block(pair);
+    let loaded: Vec<BlockArg> = cols
+        .iter()
+        .map(|&c| BlockArg::Value(load_vectors(b, c, byte, 1, f32)[0]))
+        .collect();
+    b.ins().jump(join, &loaded);
+
+    b.switch_to_block(one);
+    let loaded: Vec<BlockArg> = cols
+        .iter()
+        .map(|&c| {
+            let addr = b.ins().iadd(c, byte);
+            let x = if f32 {
+                let x = b.ins().load(types::F32, data(), addr, 0);
+                b.ins().fpromote(types::F64, x)
+            } else {
+                b.ins().load(types::F64, data(), addr, 0)
+            };
+            BlockArg::Value(b.ins().splat(FV, x))
+        })
+        .collect();
+    b.ins().jump(join, &loaded);
+
+    b.switch_to_block(join);
+    b.block_params(join).to_vec()
+}
+
+/// Stores the vector `v` of rows loaded by [`load_rows`] at offset `byte` of `out`
+/// (both lanes, or lane 0 where `two` is false), then jumps to `next` with `next_args`.
+#[allow(clippy::too_many_arguments)]
+fn store_rows(
+    b: &mut FunctionBuilder,
+    v: Value,
+    out: Value,
+    byte: Value,
+    f32: bool,
+    two: Value,
+    next: ir::Block,
+    next_args: &[BlockArg],
+) {
+    let (both, first) = (b.create_block(), b.create_block());
+    b.ins().brif(two, both, &[], first, &[]);
+    b.switch_to_block(both);
+    store(b, v, out, byte, 0, f32);
+    b.ins().jump(next, next_args);
+    b.switch_to_block(first);
+    let x = b.ins().extractlane(v, 0);
+    let x = if f32 {
+        b.ins().fdemote(types::F32, x)
+    } else {
+        x
+    };
+    let addr = b.ins().iadd(out, byte);
+    b.ins().store(data(), x, addr, 0);
+    b.ins().jump(next, next_args);
+}
+
+/// A sum's share of the vector `v` of rows loaded by [`load_rows`]: `v`, or where `two`
+/// is false its lane 0 alone (lane 1 is a copy of it).
+fn rows_sum(b: &mut FunctionBuilder, v: Value, two: Value) -> Value {
+    let lane0 = b.ins().extractlane(v, 0);
+    let lane0 = b.ins().scalar_to_vector(FV, lane0);
+    b.ins().select(two, v, lane0)
+}
+
 /// The signature of the shared body: `(src, out, n) -> Σ` (`out` null: sum only).
 pub(crate) fn body_signature(t: &Target) -> Signature {
     let mut s = Signature::new(t.call_conv);
@@ -553,8 +634,9 @@ pub(crate) fn build(
     // lane in any of their masks branches to `slow`; otherwise they are stored (map)
     // or added to `acc` (sum), and the step jumps to `next.0` with `(next.1, acc)`.
     // With `seed` (the values of an emission of the same vectors in a dominating
-    // block) nothing is loaded and nothing computed there is computed again. Returns
-    // each vector's values.
+    // block) nothing is loaded and nothing computed there is computed again. With
+    // `single` (one vector), the flag of [`load_rows`]: the step may hold a last odd
+    // row. Returns each vector's values.
     #[allow(clippy::too_many_arguments)]
     let step = |b: &mut FunctionBuilder,
                 mode: Mode,
@@ -564,7 +646,8 @@ pub(crate) fn build(
                 acc: Value,
                 next: (ir::Block, Value),
                 slow: ir::Block,
-                seed: Option<Vec<Env>>|
+                seed: Option<Vec<Env>>,
+                single: Option<Value>|
      -> Vec<Env> {
         let (outs, live) = program;
         let fast = b.create_block();
@@ -575,10 +658,16 @@ pub(crate) fn build(
         let (loaded, mut envs): (Vec<Vec<Value>>, Vec<Env>) = match seed {
             Some(envs) => (vec![Vec::new(); vectors], envs),
             None => {
-                let cols: Vec<Vec<Value>> = cols
-                    .iter()
-                    .map(|&c| load_vectors(b, c, byte, vectors, f32))
-                    .collect();
+                let cols: Vec<Vec<Value>> = match single {
+                    Some(two) => load_rows(b, &cols, byte, f32, two)
+                        .into_iter()
+                        .map(|v| vec![v])
+                        .collect(),
+                    None => cols
+                        .iter()
+                        .map(|&c| load_vectors(b, c, byte, vectors, f32))
+                        .collect(),
+                };
                 let per_vector = (0..vectors)
                     .map(|k| cols.iter().map(|col| col[k]).collect())
                     .collect();
@@ -602,23 +691,39 @@ pub(crate) fn build(
         }
 
         b.switch_to_block(fast);
-        let acc = if mode == Mode::Sum {
+        if mode == Mode::Sum {
             let s = tree(b, vals);
-            b.ins().fadd(acc, s)
+            let s = match single {
+                Some(two) => rows_sum(b, s, two),
+                None => s,
+            };
+            let acc = b.ins().fadd(acc, s);
+            b.ins().jump(next.0, &args(&[next.1, acc]));
+        } else if let Some(two) = single {
+            store_rows(
+                b,
+                vals[0],
+                out,
+                byte,
+                f32,
+                two,
+                next.0,
+                &args(&[next.1, acc]),
+            );
         } else {
             for (k, &v) in vals.iter().enumerate() {
                 store(b, v, out, byte, 2 * k as i32, f32);
             }
-            acc
-        };
-        b.ins().jump(next.0, &args(&[next.1, acc]));
+            b.ins().jump(next.0, &args(&[next.1, acc]));
+        }
         envs
     };
 
     // Two loops, one per mode (chosen once here: a test inside the loop would make
     // Cranelift duplicate the step's code into both arms and shuffle registers).
-    // Each takes `unroll` vectors per step; the remaining rows (fewer than 2·unroll)
-    // go through the fallback after the loops.
+    // Each takes `unroll` vectors per step. At one vector a step a last odd row runs
+    // in the loop too (splatted, see `load_rows`); at more, the remaining rows (fewer
+    // than 2·unroll) go through the tail after the loops.
     let tail = b.create_block();
     state(&mut b, tail);
     let starts = [b.create_block(), b.create_block()];
@@ -635,9 +740,24 @@ pub(crate) fn build(
         b.switch_to_block(hdr);
         let st = b.block_params(hdr).to_vec();
         let i = st[0];
-        let end = b.ins().iadd_imm_s(i, 2 * u as i64);
-        let fits = b.ins().icmp(IntCC::UnsignedLessThanOrEqual, end, n);
-        b.ins().brif(fits, body, &[], tail, &args(&st));
+        // The rows of this step: `count` of them, up to `end`; `single` is the flag
+        // of a one-vector step that may hold a last odd row.
+        let (end, count, single) = if u == 1 {
+            let two_end = b.ins().iadd_imm_s(i, 2);
+            let two = b.ins().icmp(IntCC::UnsignedLessThanOrEqual, two_end, n);
+            let (c1, c2) = (b.ins().iconst(types::I64, 1), b.ins().iconst(types::I64, 2));
+            let count = b.ins().select(two, c2, c1);
+            let end = b.ins().iadd(i, count);
+            let left = b.ins().icmp(IntCC::UnsignedLessThan, i, n);
+            b.ins().brif(left, body, &[], tail, &args(&st));
+            (end, count, Some(two))
+        } else {
+            let end = b.ins().iadd_imm_s(i, 2 * u as i64);
+            let count = b.ins().iconst(types::I64, 2 * u as i64);
+            let fits = b.ins().icmp(IntCC::UnsignedLessThanOrEqual, end, n);
+            b.ins().brif(fits, body, &[], tail, &args(&st));
+            (end, count, None)
+        };
 
         b.switch_to_block(body);
         let envs = step(
@@ -650,11 +770,11 @@ pub(crate) fn build(
             (hdr, end),
             slow,
             None,
+            single,
         );
 
         b.switch_to_block(slow);
         if p.fast.is_none() {
-            let count = b.ins().iconst(types::I64, 2 * u as i64);
             let acc = fallback(&mut b, i, count, st[1]);
             b.ins().jump(hdr, &args(&[end, acc]));
         } else if u == 1 {
@@ -673,9 +793,9 @@ pub(crate) fn build(
                 (hdr, end),
                 vslow,
                 Some(envs),
+                single,
             );
             b.switch_to_block(vslow);
-            let count = b.ins().iconst(types::I64, 2);
             let acc = fallback(&mut b, i, count, st[1]);
             b.ins().jump(hdr, &args(&[end, acc]));
         } else {
@@ -705,6 +825,7 @@ pub(crate) fn build(
                 (vhdr, next_j),
                 vslow,
                 None,
+                None,
             );
 
             b.switch_to_block(vslow);
@@ -714,123 +835,80 @@ pub(crate) fn build(
         }
     }
 
-    // The remaining rows (fewer than 2·unroll): one vector at a time, a last odd row
-    // splatted into both lanes of its vector, so that a short batch, a single point
-    // above all, stays in this code. (Sent to the fallback, as they once were, the
-    // rows cost more than the call: a single point of normal took 21 ns against the
-    // SSE2 tier's 13.)
-    b.switch_to_block(tail);
-    let st = b.block_params(tail).to_vec();
-    let thdr = b.create_block();
-    state(&mut b, thdr);
-    b.ins().jump(thdr, &args(&st));
+    // The remaining rows (fewer than 2·unroll steps leave): one vector at a time, a
+    // last odd row splatted, so that a short batch, a single point above all, stays
+    // in this code. (Sent to the fallback, as they once were, the rows cost more than
+    // the call: a single point of normal took 21 ns against the SSE2 tier's 13.)
     let done = b.create_block();
     b.append_block_param(done, FV);
+    b.switch_to_block(tail);
+    let st = b.block_params(tail).to_vec();
+    if unroll == 1 {
+        // The loops took every row.
+        b.ins().jump(done, &[BlockArg::Value(st[1])]);
+    } else {
+        let thdr = b.create_block();
+        state(&mut b, thdr);
+        b.ins().jump(thdr, &args(&st));
 
-    b.switch_to_block(thdr);
-    let ts = b.block_params(thdr).to_vec();
-    let (i, acc) = (ts[0], ts[1]);
-    let more = b.create_block();
-    let left = b.ins().icmp(IntCC::UnsignedLessThan, i, n);
-    b.ins().brif(left, more, &[], done, &[BlockArg::Value(acc)]);
+        b.switch_to_block(thdr);
+        let ts = b.block_params(thdr).to_vec();
+        let (i, acc) = (ts[0], ts[1]);
+        let more = b.create_block();
+        let left = b.ins().icmp(IntCC::UnsignedLessThan, i, n);
+        b.ins().brif(left, more, &[], done, &[BlockArg::Value(acc)]);
 
-    b.switch_to_block(more);
-    let byte = b.ins().ishl_imm_u(i, shift);
-    let byte = to_ptr(&mut b, byte);
-    let end = b.ins().iadd_imm_s(i, 2);
-    let two = b.ins().icmp(IntCC::UnsignedLessThanOrEqual, end, n);
-    let (c1, c2) = (b.ins().iconst(types::I64, 1), b.ins().iconst(types::I64, 2));
-    let count = b.ins().select(two, c2, c1);
-    let next = b.ins().iadd(i, count);
-    let (pair, one, body) = (b.create_block(), b.create_block(), b.create_block());
-    for _ in 0..p.columns {
-        b.append_block_param(body, FV);
-    }
-    b.ins().brif(two, pair, &[], one, &[]);
+        b.switch_to_block(more);
+        let byte = b.ins().ishl_imm_u(i, shift);
+        let byte = to_ptr(&mut b, byte);
+        let two_end = b.ins().iadd_imm_s(i, 2);
+        let two = b.ins().icmp(IntCC::UnsignedLessThanOrEqual, two_end, n);
+        let (c1, c2) = (b.ins().iconst(types::I64, 1), b.ins().iconst(types::I64, 2));
+        let count = b.ins().select(two, c2, c1);
+        let next = b.ins().iadd(i, count);
+        let inputs = load_rows(&mut b, &cols, byte, f32, two);
 
-    b.switch_to_block(pair);
-    let loaded: Vec<BlockArg> = cols
-        .iter()
-        .map(|&c| BlockArg::Value(load_vectors(&mut b, c, byte, 1, f32)[0]))
-        .collect();
-    b.ins().jump(body, &loaded);
-
-    b.switch_to_block(one);
-    let loaded: Vec<BlockArg> = cols
-        .iter()
-        .map(|&c| {
-            let addr = b.ins().iadd(c, byte);
-            let x = if f32 {
-                let x = b.ins().load(types::F32, data(), addr, 0);
-                b.ins().fpromote(types::F64, x)
+        // As in the loops: the speculative program first, then the general one
+        // (reusing what the first computed) for a vector with a set lane, the
+        // fallback after that.
+        let tfast = b.create_block();
+        b.append_block_param(tfast, FV);
+        let mut env = vec![None; p.tape.ops.len()];
+        let (mut v, mut m) = emit(&mut b, t, p, hot, &live, &h, &inputs, &mut env);
+        if p.fast.is_some() {
+            let general_blk = b.create_block();
+            if needs_test(hot.1) {
+                let flag = b.ins().vany_true(m);
+                b.ins()
+                    .brif(flag, general_blk, &[], tfast, &[BlockArg::Value(v)]);
             } else {
-                b.ins().load(types::F64, data(), addr, 0)
-            };
-            BlockArg::Value(b.ins().splat(FV, x))
-        })
-        .collect();
-    b.ins().jump(body, &loaded);
-
-    b.switch_to_block(body);
-    let inputs = b.block_params(body).to_vec();
-    // As in the loops: the speculative program first, then the general one (reusing
-    // what the first computed) for a vector with a set lane, the fallback after that.
-    let tfast = b.create_block();
-    b.append_block_param(tfast, FV);
-    let mut env = vec![None; p.tape.ops.len()];
-    let (mut v, mut m) = emit(&mut b, t, p, hot, &live, &h, &inputs, &mut env);
-    if p.fast.is_some() {
-        let general_blk = b.create_block();
-        if needs_test(hot.1) {
+                b.ins().jump(tfast, &[BlockArg::Value(v)]);
+            }
+            b.switch_to_block(general_blk);
+            (v, m) = emit(&mut b, t, p, general, &live_general, &h, &inputs, &mut env);
+        }
+        if needs_test(general.1) {
+            let tslow = b.create_block();
             let flag = b.ins().vany_true(m);
-            b.ins()
-                .brif(flag, general_blk, &[], tfast, &[BlockArg::Value(v)]);
+            b.ins().brif(flag, tslow, &[], tfast, &[BlockArg::Value(v)]);
+            b.switch_to_block(tslow);
+            let acc = fallback(&mut b, i, count, acc);
+            b.ins().jump(thdr, &args(&[next, acc]));
         } else {
             b.ins().jump(tfast, &[BlockArg::Value(v)]);
         }
-        b.switch_to_block(general_blk);
-        (v, m) = emit(&mut b, t, p, general, &live_general, &h, &inputs, &mut env);
+
+        b.switch_to_block(tfast);
+        let v = b.block_params(tfast)[0];
+        let (tsum, tmap) = (b.create_block(), b.create_block());
+        b.ins().brif(is_sum, tsum, &[], tmap, &[]);
+        b.switch_to_block(tsum);
+        let add = rows_sum(&mut b, v, two);
+        let acc_sum = b.ins().fadd(acc, add);
+        b.ins().jump(thdr, &args(&[next, acc_sum]));
+        b.switch_to_block(tmap);
+        store_rows(&mut b, v, out, byte, f32, two, thdr, &args(&[next, acc]));
     }
-    if needs_test(general.1) {
-        let tslow = b.create_block();
-        let flag = b.ins().vany_true(m);
-        b.ins().brif(flag, tslow, &[], tfast, &[BlockArg::Value(v)]);
-        b.switch_to_block(tslow);
-        let acc_slow = fallback(&mut b, i, count, acc);
-        b.ins().jump(thdr, &args(&[next, acc_slow]));
-    } else {
-        b.ins().jump(tfast, &[BlockArg::Value(v)]);
-    }
-
-    b.switch_to_block(tfast);
-    let v = b.block_params(tfast)[0];
-    let (tsum, tmap) = (b.create_block(), b.create_block());
-    b.ins().brif(is_sum, tsum, &[], tmap, &[]);
-
-    b.switch_to_block(tsum);
-    // Lane 1 of a splatted row is a copy: only lane 0 counts.
-    let lane0 = b.ins().extractlane(v, 0);
-    let lane0 = b.ins().scalar_to_vector(FV, lane0);
-    let add = b.ins().select(two, v, lane0);
-    let acc_sum = b.ins().fadd(acc, add);
-    b.ins().jump(thdr, &args(&[next, acc_sum]));
-
-    b.switch_to_block(tmap);
-    let (map2, map1) = (b.create_block(), b.create_block());
-    b.ins().brif(two, map2, &[], map1, &[]);
-    b.switch_to_block(map2);
-    store(&mut b, v, out, byte, 0, f32);
-    b.ins().jump(thdr, &args(&[next, acc]));
-    b.switch_to_block(map1);
-    let x = b.ins().extractlane(v, 0);
-    let x = if f32 {
-        b.ins().fdemote(types::F32, x)
-    } else {
-        x
-    };
-    let addr = b.ins().iadd(out, byte);
-    b.ins().store(data(), x, addr, 0);
-    b.ins().jump(thdr, &args(&[next, acc]));
 
     b.switch_to_block(done);
     let acc = b.block_params(done)[0];

@@ -207,6 +207,22 @@ fn jit_matches_the_scalar_kernel_on_special_lanes(
     }
 }
 
+/// Every unroll from one to three vectors a step, for families with and without a
+/// speculative shortcut: at one vector a step the loops take a last odd row
+/// themselves; at more, the tail after them does (the shortcut first where there is
+/// one).
+#[rstest]
+fn every_unroll_matches_the_scalar_kernel(
+    #[values("normal", "gamma", "poisson", "negative_binomial")] family: &str,
+    #[values(1, 2, 3)] unroll: usize,
+) {
+    let mut jit = jit();
+    jit.set_unroll(Some(unroll));
+    for p in params_of(family) {
+        check_special_lanes(&jit, family, &p);
+    }
+}
+
 #[test]
 fn length_mismatch_is_an_error_and_empty_batches_are_fine() {
     let k = jit()
