@@ -475,6 +475,16 @@ fn store_rows(
     b.ins().jump(next, next_args);
 }
 
+/// The rows of a one-vector step from row `i` of `n` (`i < n`): whether there are two
+/// (the flag of [`load_rows`]), how many (2 or 1), and the row after them.
+fn rows_left(b: &mut FunctionBuilder, i: Value, n: Value) -> (Value, Value, Value) {
+    let two_end = b.ins().iadd_imm_s(i, 2);
+    let two = b.ins().icmp(IntCC::UnsignedLessThanOrEqual, two_end, n);
+    let (c1, c2) = (b.ins().iconst(types::I64, 1), b.ins().iconst(types::I64, 2));
+    let count = b.ins().select(two, c2, c1);
+    (two, count, b.ins().iadd(i, count))
+}
+
 /// A sum's share of the vector `v` of rows loaded by [`load_rows`]: `v`, or where `two`
 /// is false its lane 0 alone (lane 1 is a copy of it).
 fn rows_sum(b: &mut FunctionBuilder, v: Value, two: Value) -> Value {
@@ -743,11 +753,7 @@ pub(crate) fn build(
         // The rows of this step: `count` of them, up to `end`; `single` is the flag
         // of a one-vector step that may hold a last odd row.
         let (end, count, single) = if u == 1 {
-            let two_end = b.ins().iadd_imm_s(i, 2);
-            let two = b.ins().icmp(IntCC::UnsignedLessThanOrEqual, two_end, n);
-            let (c1, c2) = (b.ins().iconst(types::I64, 1), b.ins().iconst(types::I64, 2));
-            let count = b.ins().select(two, c2, c1);
-            let end = b.ins().iadd(i, count);
+            let (two, count, end) = rows_left(&mut b, i, n);
             let left = b.ins().icmp(IntCC::UnsignedLessThan, i, n);
             b.ins().brif(left, body, &[], tail, &args(&st));
             (end, count, Some(two))
@@ -835,8 +841,8 @@ pub(crate) fn build(
         }
     }
 
-    // The remaining rows (fewer than 2·unroll steps leave): one vector at a time, a
-    // last odd row splatted, so that a short batch, a single point above all, stays
+    // The rows after the last whole step (fewer than 2·unroll): one vector at a time,
+    // a last odd row splatted, so that a short batch, a single point above all, stays
     // in this code. (Sent to the fallback, as they once were, the rows cost more than
     // the call: a single point of normal took 21 ns against the SSE2 tier's 13.)
     let done = b.create_block();
@@ -861,11 +867,7 @@ pub(crate) fn build(
         b.switch_to_block(more);
         let byte = b.ins().ishl_imm_u(i, shift);
         let byte = to_ptr(&mut b, byte);
-        let two_end = b.ins().iadd_imm_s(i, 2);
-        let two = b.ins().icmp(IntCC::UnsignedLessThanOrEqual, two_end, n);
-        let (c1, c2) = (b.ins().iconst(types::I64, 1), b.ins().iconst(types::I64, 2));
-        let count = b.ins().select(two, c2, c1);
-        let next = b.ins().iadd(i, count);
+        let (two, count, next) = rows_left(&mut b, i, n);
         let inputs = load_rows(&mut b, &cols, byte, f32, two);
 
         // As in the loops: the speculative program first, then the general one
