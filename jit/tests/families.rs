@@ -254,20 +254,23 @@ fn speculative_shortcut_falls_back_to_the_general_program() {
     }
     xs.extend(std::iter::repeat_n(7.0, 33));
     xs.extend(std::iter::repeat_n(1e4, 33));
-    for start in 0..4 {
-        let xs = &xs[start..];
+    // The JIT's map and sum of `xs` against the scalar kernel's.
+    let check = |xs: &[f64]| {
         let mut out = vec![0.0; xs.len()];
         k.map(xs, &mut out).unwrap();
         for (x, y) in xs.iter().zip(&out) {
             let want = scalar.eval(*x);
-            assert!(same(*y, want, 1e-13), "x={x}: {y:e} vs {want:e}");
+            assert!(same(*y, want, 1e-13), "{xs:?} x={x}: {y:e} vs {want:e}");
         }
         let want: f64 = xs.iter().map(|&x| scalar.eval(x)).sum();
         let got = k.sum(xs);
         assert!(
             (got - want).abs() <= 1e-12 * want.abs(),
-            "sum {got:e} vs {want:e}"
+            "{xs:?}: sum {got:e} vs {want:e}"
         );
+    };
+    for start in 0..4 {
+        check(&xs[start..]);
     }
     // Short batches (the tail after the loops: a pair, then a single row), with rows
     // the shortcut takes and rows it leaves to the general program.
@@ -275,18 +278,7 @@ fn speculative_shortcut_falls_back_to_the_general_program() {
     for &a in &rows {
         for &c in &rows {
             for xs in [&[a][..], &[a, c], &[a, c, a]] {
-                let mut out = vec![0.0; xs.len()];
-                k.map(xs, &mut out).unwrap();
-                for (x, y) in xs.iter().zip(&out) {
-                    let want = scalar.eval(*x);
-                    assert!(same(*y, want, 1e-13), "{xs:?} x={x}: {y:e} vs {want:e}");
-                }
-                let want: f64 = xs.iter().map(|&x| scalar.eval(x)).sum();
-                let got = k.sum(xs);
-                assert!(
-                    (got - want).abs() <= 1e-12 * want.abs(),
-                    "{xs:?}: sum {got:e} vs {want:e}"
-                );
+                check(xs);
             }
         }
     }
