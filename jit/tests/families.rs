@@ -148,13 +148,13 @@ fn check_special_lanes(jit: &Jit, family: &str, p: &[f64]) -> [CodeSource; 2] {
             let mut out = vec![0.0; n];
             k.map(xs, &mut out).unwrap();
             for (x, y) in xs.iter().zip(&out) {
-                let want = scalar.eval(*x);
+                let want = scalar.eval_scalar(*x);
                 assert!(
                     same(*y, want, 1e-13),
                     "{family} {p:?} ({source:?}) n={n} x={x:e}: {y:e} vs {want:e}"
                 );
             }
-            let want: f64 = xs.iter().map(|&x| scalar.eval(x)).sum();
+            let want: f64 = xs.iter().map(|&x| scalar.eval_scalar(x)).sum();
             let got = k.sum(xs);
             assert!(
                 sum_ok(got, want, 1e-12),
@@ -165,14 +165,14 @@ fn check_special_lanes(jit: &Jit, family: &str, p: &[f64]) -> [CodeSource; 2] {
             let mut out = vec![0.0f32; n];
             k32.map(xs, &mut out).unwrap();
             for (x, y) in xs.iter().zip(&out) {
-                let want = s32.eval(*x) as f64;
+                let want = s32.eval_scalar(*x) as f64;
                 assert!(
                     same(*y as f64, want, 1e-6),
                     "{family} f32 {p:?} ({:?}) n={n} x={x:e}: {y:e} vs {want:e}",
                     k32.source()
                 );
             }
-            let want: f64 = xs.iter().map(|&x| s32.eval(x) as f64).sum();
+            let want: f64 = xs.iter().map(|&x| s32.eval_scalar(x) as f64).sum();
             let got = k32.sum(xs) as f64;
             assert!(
                 sum_ok(got, want, 1e-5),
@@ -182,12 +182,12 @@ fn check_special_lanes(jit: &Jit, family: &str, p: &[f64]) -> [CodeSource; 2] {
         }
     }
     for &x in &xs {
-        let (got, want) = (k.eval(x), scalar.eval(x));
+        let (got, want) = (k.eval(x), scalar.eval_scalar(x));
         assert!(
             same(got, want, 1e-13),
             "{family} {p:?} eval({x:e}): {got:e} vs {want:e}"
         );
-        let (got, want) = (k32.eval(x as f32) as f64, s32.eval(x as f32) as f64);
+        let (got, want) = (k32.eval(x as f32) as f64, s32.eval_scalar(x as f32) as f64);
         assert!(
             same(got, want, 1e-6),
             "{family} f32 {p:?} eval({x:e}): {got:e} vs {want:e}"
@@ -259,10 +259,10 @@ fn speculative_shortcut_falls_back_to_the_general_program() {
         let mut out = vec![0.0; xs.len()];
         k.map(xs, &mut out).unwrap();
         for (x, y) in xs.iter().zip(&out) {
-            let want = scalar.eval(*x);
+            let want = scalar.eval_scalar(*x);
             assert!(same(*y, want, 1e-13), "{xs:?} x={x}: {y:e} vs {want:e}");
         }
-        let want: f64 = xs.iter().map(|&x| scalar.eval(x)).sum();
+        let want: f64 = xs.iter().map(|&x| scalar.eval_scalar(x)).sum();
         let got = k.sum(xs);
         assert!(
             (got - want).abs() <= 1e-12 * want.abs(),

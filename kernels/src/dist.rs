@@ -231,6 +231,10 @@ macro_rules! dists {
             fn eval(&self, x: F) -> F {
                 match self { $( DistKernel::$variant(k) => k.eval(x), )* }
             }
+            #[inline]
+            fn eval_scalar(&self, x: F) -> F {
+                match self { $( DistKernel::$variant(k) => k.eval_scalar(x), )* }
+            }
             fn map(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
                 // Dispatch once per batch, not once per point.
                 match self { $( DistKernel::$variant(k) => k.map(xs, out), )* }

@@ -100,7 +100,7 @@ impl<F: Float> Kernel<F> for BernoulliKernel<F> {
     crate::simd::vector_batch!();
 
     #[inline(always)]
-    fn eval(&self, x: F) -> F {
+    fn eval_scalar(&self, x: F) -> F {
         if x == F::ONE {
             F::from_calc(self.ln_p)
         } else if x == F::ZERO {

@@ -199,7 +199,7 @@ impl<F: Float> Kernel<F> for BetaKernel<F> {
     crate::simd::vector_batch!();
 
     #[inline(always)]
-    fn eval(&self, x: F) -> F {
+    fn eval_scalar(&self, x: F) -> F {
         // A subnormal x (possible in f32 arithmetic under `f32-native`) would lose its
         // digits in x/m: the reference path takes it.
         if !(x > F::ZERO && x < F::ONE) || self.reference || x.to_calc() < F::Calc::MIN_POSITIVE {

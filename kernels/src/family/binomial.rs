@@ -161,7 +161,7 @@ impl<F: Float> Kernel<F> for BinomialKernel<F> {
     crate::simd::vector_batch!();
 
     #[inline(always)]
-    fn eval(&self, x: F) -> F {
+    fn eval_scalar(&self, x: F) -> F {
         let xf = x;
         let x = x.to_calc();
         if !(x >= F::Calc::ZERO && x <= self.n && x.floor_() == x)

@@ -85,7 +85,7 @@ impl<F: Float> Kernel<F> for ExponentialKernel<F> {
     crate::simd::vector_batch!();
 
     #[inline(always)]
-    fn eval(&self, x: F) -> F {
+    fn eval_scalar(&self, x: F) -> F {
         if x < F::ZERO {
             return F::NEG_INFINITY;
         }

@@ -223,7 +223,7 @@ impl<F: Float> Kernel<F> for GammaKernel<F> {
     crate::simd::vector_batch!();
 
     #[inline(always)]
-    fn eval(&self, x: F) -> F {
+    fn eval_scalar(&self, x: F) -> F {
         let xc = x.to_calc();
         let y = xc * self.rate;
         if !(y >= F::Calc::MIN_POSITIVE && y < F::Calc::INFINITY) || self.reference {

@@ -102,7 +102,7 @@ impl<F: Float> Kernel<F> for GeometricKernel<F> {
     crate::simd::vector_batch!();
 
     #[inline(always)]
-    fn eval(&self, x: F) -> F {
+    fn eval_scalar(&self, x: F) -> F {
         if !(x > F::ZERO && x.floor_() == x && x < F::INFINITY) {
             // 0, negatives, non-integers, ±∞, NaN; and p = 1, where 0·ln 0 must not
             // become NaN.

@@ -173,7 +173,7 @@ impl<F: Float> Kernel<F> for InverseGammaKernel<F> {
     crate::simd::vector_batch!();
 
     #[inline(always)]
-    fn eval(&self, x: F) -> F {
+    fn eval_scalar(&self, x: F) -> F {
         let xc = x.to_calc();
         let y = self.scale / xc;
         if !(xc > F::Calc::ZERO && y >= F::Calc::MIN_POSITIVE && y < F::Calc::INFINITY)

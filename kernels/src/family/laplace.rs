@@ -102,7 +102,7 @@ impl<F: Float> Kernel<F> for LaplaceKernel<F> {
     crate::simd::vector_batch!();
 
     #[inline(always)]
-    fn eval(&self, x: F) -> F {
+    fn eval_scalar(&self, x: F) -> F {
         if self.reference {
             return self.dist.ln_pdf(x);
         }

@@ -120,7 +120,7 @@ impl<F: Float> Kernel<F> for LogNormalKernel<F> {
     crate::simd::vector_batch!();
 
     #[inline(always)]
-    fn eval(&self, x: F) -> F {
+    fn eval_scalar(&self, x: F) -> F {
         if !(x > F::ZERO && x < F::INFINITY) || self.reference {
             return self.dist.ln_pdf(x);
         }

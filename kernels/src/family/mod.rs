@@ -49,8 +49,26 @@ use crate::{Float, LengthMismatch};
 /// assert!((k.sum(&xs) - out.iter().sum::<f64>()).abs() < 1e-14);
 /// ```
 pub trait Kernel<F: Float>: Copy + Send + Sync {
-    /// The log-density at `x`.
+    /// The log-density at `x`. The family kernels evaluate their vector form at one
+    /// lane (the code of the batch tiers, without their dispatch), and
+    /// [`Kernel::eval_scalar`] where that lane is special (outside the support, NaN, a
+    /// range the vector form leaves to the scalar one) or the kernel has no vector form.
     fn eval(&self, x: F) -> F;
+
+    /// The log-density at `x` by the kernel's scalar formula alone (no vector form):
+    /// the path [`Kernel::eval`] takes for special points. The same bound against the
+    /// reference; for the families with transcendental functions, slower than `eval`
+    /// (library calls instead of inline polynomials and tables).
+    ///
+    /// ```
+    /// use expfam_kernels::{ExpFam, Gamma, Kernel};
+    /// let k = Gamma::new(3.0, 2.0f64).unwrap().kernel();
+    /// assert!((k.eval_scalar(1.5) - k.eval(1.5)).abs() < 1e-13);
+    /// assert_eq!(k.eval_scalar(-1.0), f64::NEG_INFINITY);
+    /// ```
+    fn eval_scalar(&self, x: F) -> F {
+        self.eval(x)
+    }
 
     /// Writes `eval(xs[i])` to `out[i]`; the slices must have equal lengths. The family
     /// kernels run this at the current SIMD tier ([`crate::simd`]).
@@ -270,7 +288,7 @@ impl<E: ExpFam<F, D>, F: Float, const D: usize> Kernel<F> for Wrt<E, F, D> {
     crate::simd::vector_batch!();
 
     #[inline(always)]
-    fn eval(&self, x: F) -> F {
+    fn eval_scalar(&self, x: F) -> F {
         if !self.dist.in_support(x) {
             return F::NAN;
         }

@@ -153,7 +153,7 @@ impl<F: Float> Kernel<F> for NegativeBinomialKernel<F> {
     crate::simd::vector_batch!();
 
     #[inline(always)]
-    fn eval(&self, x: F) -> F {
+    fn eval_scalar(&self, x: F) -> F {
         if !(x > F::ZERO && x <= F::MAX_EXACT_INT && x.floor_() == x) || self.degenerate {
             if x == F::ZERO && !self.degenerate {
                 return F::from_calc(self.at_zero);

@@ -131,7 +131,7 @@ impl<F: Float> Kernel<F> for PoissonKernel<F> {
     crate::simd::vector_batch!();
 
     #[inline(always)]
-    fn eval(&self, x: F) -> F {
+    fn eval_scalar(&self, x: F) -> F {
         if !(x >= F::ZERO && x <= F::MAX_EXACT_INT && x.floor_() == x)
             || self.mode == CountMode::Reference
         {

@@ -179,7 +179,7 @@ impl<F: Float> Kernel<F> for WeibullKernel<F> {
     crate::simd::vector_batch!();
 
     #[inline(always)]
-    fn eval(&self, x: F) -> F {
+    fn eval_scalar(&self, x: F) -> F {
         let y = x.to_calc() * self.inv_lambda;
         if !(y >= F::Calc::MIN_POSITIVE && y < F::Calc::INFINITY) {
             return self.dist.ln_pdf(x);

@@ -25,6 +25,9 @@ fn run<F: Float>(base: u64) {
         let closure: Vec<F> = xs.iter().map(|&x| k.eval(x)).collect();
         check_map("closure", seed, &d, &xs, &want, &closure);
         check_sum("closure", seed, &d, &xs, &want, k.sum_scalar(&xs));
+        // The scalar formula alone, which the closure leaves for special points.
+        let formula: Vec<F> = xs.iter().map(|&x| k.eval_scalar(x)).collect();
+        check_map("eval_scalar", seed, &d, &xs, &want, &formula);
 
         let mut out = vec![F::ZERO; xs.len()];
         for &t in &tiers {

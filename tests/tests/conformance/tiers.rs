@@ -141,7 +141,7 @@ fn every_length_and_tail_matches_the_scalar_kernel(
             }
             for n in 1..=xs.len() {
                 let xs = &xs[xs.len() - n..];
-                let want: Vec<f64> = xs.iter().map(|&x| k.eval(x)).collect();
+                let want: Vec<f64> = xs.iter().map(|&x| k.eval_scalar(x)).collect();
                 // map into zeros, and map_add onto other values: each output is what
                 // it held plus the point's scalar value.
                 let base: Vec<f64> = (0..n).map(|i| i as f64 * 0.25 - 3.0).collect();
@@ -218,7 +218,7 @@ fn table_lookups_match_the_scalar_kernel_in_every_lane_mix(
             let mut out = vec![0.0; xs.len()];
             k.map_at(tier, &xs, &mut out).unwrap();
             for (&x, &got) in xs.iter().zip(&out) {
-                let want = k.eval(x);
+                let want = k.eval_scalar(x);
                 assert!(
                     got == want || (got - want).abs() <= 1e-13 * want.abs().max(1.0),
                     "{tier} {family} {params:?} x={x}: {got:e} vs scalar {want:e}"
@@ -281,8 +281,10 @@ fn map_terms_case<F: Float>(tier: Tier, bound: f64) {
                     simd::map_terms_at(tier, &terms, &mut out).unwrap();
                 }
                 for r in 0..n {
-                    let vals: Vec<f64> =
-                        terms.iter().map(|(k, xs)| k.eval(xs[r]).to_f64()).collect();
+                    let vals: Vec<f64> = terms
+                        .iter()
+                        .map(|(k, xs)| k.eval_scalar(xs[r]).to_f64())
+                        .collect();
                     let start = if add { base[r].to_f64() } else { 0.0 };
                     let w = vals.iter().fold(start, |s, v| s + v);
                     let scale = vals.iter().fold(start.abs(), |s, v| s + v.abs()).max(1.0);
