@@ -442,7 +442,8 @@ pub fn sum_at<F: Float, K: VectorKernel<F>>(tier: Tier, k: &K, xs: &[F]) -> F {
     at_tier!(tier, t => t.sum(k, xs), _ => k.sum_scalar(xs))
 }
 
-/// Implements `Kernel::map`, `Kernel::map_add` and `Kernel::sum` through the current tier.
+/// Implements `Kernel::eval` through `point`, and `Kernel::map`, `Kernel::map_add` and
+/// `Kernel::sum` through the current tier.
 macro_rules! vector_batch {
     () => {
         #[inline(always)]
