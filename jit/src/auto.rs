@@ -182,9 +182,16 @@ impl<F: Float> Evaluator<F> {
         }
     }
 
-    /// `out[i] = ln p(xs[i])`.
+    /// `out[i] = ln p(xs[i])`. One point is the closure's [`eval`](Self::eval), fewer
+    /// than 8 the closure's batch loop; longer batches go to the backend settled for
+    /// their size class.
     #[inline]
     pub fn map(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
+        if let ([x], [o]) = (xs, &mut *out) {
+            // One point: the closure's `eval` inline, no batch loop to set up.
+            *o = self.kernel.eval(*x);
+            return Ok(());
+        }
         if xs.len() < SMALL {
             // The closure's own batch loop (one dispatch on the family, not one per point).
             return self.kernel.map_scalar(xs, out);
@@ -226,9 +233,14 @@ impl<F: Float> Evaluator<F> {
         }
     }
 
-    /// `Σ ln p(xs[i])`.
+    /// `Σ ln p(xs[i])`. One point is the closure's [`eval`](Self::eval), fewer than 8
+    /// the closure's batch loop; longer batches go to the backend settled for their
+    /// size class.
     #[inline]
     pub fn sum(&self, xs: &[F]) -> F {
+        if let [x] = xs {
+            return self.kernel.eval(*x);
+        }
         if xs.len() < SMALL {
             return self.kernel.sum_scalar(xs);
         }

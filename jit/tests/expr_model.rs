@@ -368,3 +368,40 @@ fn auto_settles_each_batch_size_class_with_correct_values() {
     }
     check(&large, &out, ev.sum(&large));
 }
+
+#[rstest]
+#[case("gamma", &[2.5, 1.5], &[3.0, 0.2, 40.0])]
+#[case("lognormal", &[0.3, 0.8], &[1.0, 1e-3, 30.0])]
+#[case("negative_binomial", &[5.0, 0.4], &[0.0, 7.0, 60.0])]
+#[case("bernoulli", &[0.3], &[0.0, 1.0])]
+fn auto_serves_one_point_like_the_distribution(
+    #[case] family: &str,
+    #[case] params: &[f64],
+    #[case] xs: &[f64],
+) {
+    // One point takes its own path in `map` and `sum` (the closure's `eval`, no batch
+    // loop): its values, special points and length checks match the other paths.
+    let d = Dist::from_name(family, params).unwrap();
+    let ev = Evaluator::auto(d);
+    for &x in xs.iter().chain(&[-1.0, f64::NAN, f64::INFINITY]) {
+        let want = d.ln_pdf(x);
+        let mut out = [0.0];
+        ev.map(&[x], &mut out).unwrap();
+        for got in [out[0], ev.sum(&[x])] {
+            if want.is_nan() {
+                assert!(got.is_nan(), "{family} {x}: {got}");
+            } else if want.is_infinite() {
+                assert_eq!(got, want, "{family} {x}");
+            } else {
+                assert!(
+                    (got - want).abs() <= 1e-13 * want.abs().max(1.0),
+                    "{family} {x}: {got} {want}"
+                );
+            }
+        }
+        assert!(ev.map(&[x], &mut [0.0, 0.0]).is_err());
+        assert!(ev.map(&[x, x], &mut out).is_err());
+    }
+    assert_eq!(ev.sum(&[]), 0.0);
+    assert!(ev.map(&[], &mut []).is_ok());
+}
