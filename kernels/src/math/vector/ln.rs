@@ -64,7 +64,6 @@ fn ln_parts<V: Vector>(x: V) -> (V, V, V, V, V) {
     let s = f / (m + V::splat(1.0));
     let hfsq = V::splat(0.5) * f * f;
     let z = s * s;
-    // h = (H0 + H1 z) + z²(H2 + H3 z) + z⁴((H4 + H5 z) + z² H6).
     let poly = if V::LANES >= 8 {
         // Horner's rule on eight lanes: two multiplies fewer, where AVX-512 on Zen 4
         // (each 512-bit operation issued as two 256-bit halves) is bound by the count of
