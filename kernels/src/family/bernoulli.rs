@@ -114,6 +114,9 @@ impl<F: Float> Kernel<F> for BernoulliKernel<F> {
 }
 
 impl<F: Float> VectorKernel<F> for BernoulliKernel<F> {
+    // Two compares and a select per vector: nothing to interleave.
+    const INTERLEAVE: bool = false;
+
     const WIDE_SUM: bool = true;
     #[inline(always)]
     fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {

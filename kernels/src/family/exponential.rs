@@ -95,6 +95,9 @@ impl<F: Float> Kernel<F> for ExponentialKernel<F> {
 }
 
 impl<F: Float> VectorKernel<F> for ExponentialKernel<F> {
+    // A few operations per vector: nothing to interleave.
+    const INTERLEAVE: bool = false;
+
     #[inline(always)]
     fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
         let v = V::splat(-self.rate.to_f64()).mul_add(x, V::splat(self.ln_rate.to_f64()));

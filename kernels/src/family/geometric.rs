@@ -113,6 +113,9 @@ impl<F: Float> Kernel<F> for GeometricKernel<F> {
 }
 
 impl<F: Float> VectorKernel<F> for GeometricKernel<F> {
+    // One fma per vector: nothing to interleave.
+    const INTERLEAVE: bool = false;
+
     fn vectorizable(&self) -> bool {
         self.ln_q.to_f64().is_finite()
     }

@@ -111,6 +111,9 @@ impl<F: Float> Kernel<F> for LaplaceKernel<F> {
 }
 
 impl<F: Float> VectorKernel<F> for LaplaceKernel<F> {
+    // A few operations per vector: nothing to interleave.
+    const INTERLEAVE: bool = false;
+
     fn vectorizable(&self) -> bool {
         !self.reference
     }

@@ -143,6 +143,9 @@ impl<F: Float> Kernel<F> for NormalKernel<F> {
 }
 
 impl<F: Float> VectorKernel<F> for NormalKernel<F> {
+    // A few operations per vector: nothing to interleave.
+    const INTERLEAVE: bool = false;
+
     const WIDE_SUM: bool = true;
     fn vectorizable(&self) -> bool {
         !self.reference

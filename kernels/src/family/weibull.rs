@@ -238,9 +238,13 @@ impl<F: Float> VectorKernel<F> for WeibullKernel<F> {
         }
     }
 
-    // One branch per step of four vectors, not one per vector.
+    // One branch per step of four vectors, not one per vector (which kept the compiler
+    // from interleaving them: 1.96 against 1.65 ns/element).
     #[inline(always)]
     fn eval_v4<V: Vector>(&self, x: [V; 4]) -> [(V, V::Mask); 4] {
+        if V::INTERLEAVE {
+            return crate::arch::generic::eval_x4(self, x);
+        }
         if self.twice_k != 0 {
             [
                 self.eval_pow_v(x[0]),

@@ -3,6 +3,9 @@
 use crate::Float;
 use core::ops::{Add, Div, Mul, Neg, Sub};
 
+pub mod x4;
+pub use x4::X4;
+
 /// A vector of `f64` lanes, as one tier of the CPU provides it.
 ///
 /// Every method is `#[inline(always)]` in the implementations, so that the generic
@@ -17,6 +20,10 @@ pub trait Vector:
 {
     /// Number of lanes.
     const LANES: usize;
+    /// Whether the drivers evaluate the four vectors of their unrolled step as one
+    /// [`X4`], operation by operation (see [`x4`]), rather than one after the other:
+    /// true on the tiers where that measured faster (the x86_64 ones).
+    const INTERLEAVE: bool = false;
     /// A per-lane boolean.
     type Mask: Copy;
     /// The lanes as an array.
@@ -87,6 +94,23 @@ pub trait Vector:
     /// The sum of the lanes.
     fn reduce_add(self) -> f64;
 
+    /// `self / d` for lanes with `1 <= d <= 4` and `|self| <= 4` (the quotients of the
+    /// math functions), within 2^-52 of it relative: not always correctly rounded.
+    /// Tiers whose divider is slow and that have a reciprocal estimate refine the
+    /// estimate instead; the others divide.
+    #[inline(always)]
+    fn div_small(self, d: Self) -> Self {
+        self / d
+    }
+
+    /// The four vectors unchanged, but computed before anything that uses them: a
+    /// point the compiler cannot move work across, which keeps the four chains of an
+    /// [`X4`] interleaved (see [`x4`]). The identity by default.
+    #[inline(always)]
+    fn fence4(v: [Self; 4]) -> [Self; 4] {
+        v
+    }
+
     /// Looks up `table[lane]` for integer-valued lanes in `0..table.len()` (`table` not
     /// empty). Other lanes (negative, too large, NaN) read some entry of the table.
     #[inline(always)]
@@ -116,13 +140,19 @@ pub trait VectorKernel<F: Float>: crate::Kernel<F> {
     /// come from the scalar path (special values, boundaries, rare ranges).
     fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask);
 
+    /// False for a kernel whose vector form gains nothing from interleaving the four
+    /// vectors of a step (a few operations), or loses by it (a branch on the lanes,
+    /// taken by the whole [`X4`] when any of its lanes needs it).
+    const INTERLEAVE: bool = true;
+
     /// [`eval_v`](VectorKernel::eval_v) of the four vectors of the drivers' unrolled
-    /// step. A kernel whose vector form branches on its constants overrides this to
-    /// branch once per step, so that the four evaluations interleave (a branch per
-    /// vector kept the compiler from interleaving them: Weibull 1.96 against
-    /// 1.65 ns/element).
+    /// step: as one [`X4`] where both the tier and the kernel interleave, otherwise
+    /// one after the other.
     #[inline(always)]
     fn eval_v4<V: Vector>(&self, x: [V; 4]) -> [(V, V::Mask); 4] {
+        if V::INTERLEAVE && Self::INTERLEAVE {
+            return eval_x4(self, x);
+        }
         // Spelled out: `array::map` is not `#[inline(always)]`, and out of line it is
         // compiled without the tier's target features.
         [
@@ -134,10 +164,14 @@ pub trait VectorKernel<F: Float>: crate::Kernel<F> {
     }
 
     /// [`accumulate_v`](VectorKernel::accumulate_v) of the four vectors of the
-    /// drivers' unrolled step into their four accumulators (see
-    /// [`eval_v4`](VectorKernel::eval_v4)).
+    /// drivers' unrolled step into their four accumulators, interleaved as in
+    /// [`eval_v4`](VectorKernel::eval_v4).
     #[inline(always)]
     fn accumulate_v4<V: Vector>(&self, x: [V; 4], acc: [V; 4]) -> [(V, V::Mask); 4] {
+        if V::INTERLEAVE && Self::INTERLEAVE {
+            let (X4(v), m) = self.accumulate_v(X4(x), X4(acc));
+            return [(v[0], m[0]), (v[1], m[1]), (v[2], m[2]), (v[3], m[3])];
+        }
         [
             self.accumulate_v(x[0], acc[0]),
             self.accumulate_v(x[1], acc[1]),
@@ -180,6 +214,14 @@ pub trait VectorKernel<F: Float>: crate::Kernel<F> {
         let _ = points;
         total
     }
+}
+
+/// [`VectorKernel::eval_v`] of four vectors as one [`X4`]: the body of
+/// [`VectorKernel::eval_v4`] on interleaving tiers, for kernels that override it.
+#[inline(always)]
+pub fn eval_x4<F: Float, K: VectorKernel<F>, V: Vector>(k: &K, x: [V; 4]) -> [(V, V::Mask); 4] {
+    let (X4(v), m) = k.eval_v(X4(x));
+    [(v[0], m[0]), (v[1], m[1]), (v[2], m[2]), (v[3], m[3])]
 }
 
 /// The sufficient statistic of a family, lane by lane: what vectorises

@@ -56,6 +56,25 @@ unsafe fn permute_table(table: &[f64], i: __m512i) -> __m512d {
     }
 }
 
+/// See [`Vector::fence4`].
+///
+/// # Safety
+/// Only from Avx512 entry points (the CPU has AVX-512F).
+#[inline]
+#[target_feature(enable = "avx512f")]
+unsafe fn fence4(v: [F64x8; 4]) -> [F64x8; 4] {
+    let [mut a, mut b, mut c, mut d] = [v[0].0, v[1].0, v[2].0, v[3].0];
+    // SAFETY: an empty template: the operands stay in their registers.
+    unsafe {
+        core::arch::asm!(
+            "/* {0} {1} {2} {3} */",
+            inout(zmm_reg) a, inout(zmm_reg) b, inout(zmm_reg) c, inout(zmm_reg) d,
+            options(pure, nomem, nostack, preserves_flags)
+        );
+    }
+    [F64x8(a), F64x8(b), F64x8(c), F64x8(d)]
+}
+
 #[inline(always)]
 fn i64s(v: u64) -> __m512i {
     // SAFETY: only reached from Avx512 entry points.
@@ -64,6 +83,7 @@ fn i64s(v: u64) -> __m512i {
 
 impl Vector for F64x8 {
     const LANES: usize = 8;
+    const INTERLEAVE: bool = true;
     type Mask = __mmask8;
     type Array = [f64; 8];
 
@@ -185,6 +205,28 @@ impl Vector for F64x8 {
                 i64s(g::SQRT_HALF_BITS),
             );
             (F64x8(k), F64x8(_mm512_castsi512_pd(m)))
+        }
+    }
+    #[inline(always)]
+    fn fence4(v: [Self; 4]) -> [Self; 4] {
+        // SAFETY: only reached from Avx512 entry points.
+        unsafe { fence4(v) }
+    }
+    #[inline(always)]
+    fn div_small(self, d: Self) -> Self {
+        // `vdivpd` on 512 bits holds the divider for some 16 cycles on Zen 4 (measured
+        // 5.3 ns per eight lanes, against 0.19 for an FMA). In the interleaved maps at
+        // 4096 points (one process, alternated), this form against `vdivpd`: lognormal
+        // 0.94, gamma 0.95, inverse gamma 0.83, beta 0.91, Weibull (k = 1.5) 0.63. With `r ≈ 1/d` to 2^-14 and
+        // `e = 1 − d·r` (exact but for a rounding of size 2^-67), `self/d =
+        // self·r/(1 − e) = self·r·(1 + e + e² + e³)` to within e⁴ <= 2^-56.
+        // SAFETY: only reached from Avx512 entry points.
+        unsafe {
+            let r = _mm512_rcp14_pd(d.0);
+            let e = _mm512_fnmadd_pd(d.0, r, _mm512_set1_pd(1.0));
+            let q = _mm512_mul_pd(self.0, r);
+            let u = _mm512_fmadd_pd(e, _mm512_fmadd_pd(e, e, e), e);
+            F64x8(_mm512_fmadd_pd(q, u, q))
         }
     }
     #[inline(always)]

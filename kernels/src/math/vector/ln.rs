@@ -5,11 +5,15 @@
 //! with `R = z·h(z)`, `z = s²`, where `h` is a degree-6 fit to the atanh series (below),
 //! evaluated by Estrin's scheme (Horner's rule on eight lanes); then
 //! `ln x = k·ln2_hi + (f − (f²/2 − (s(f²/2 + R) + k·ln2_lo)))`, with ln 2 split so that
-//! `k·ln2_hi` is exact. One divide per vector: a table would avoid it, but costs a
-//! gather per vector, which is slower than `vdivpd` on the tiers here.
+//! `k·ln2_hi` is exact. One quotient per vector, by [`Vector::div_small`]: on AVX-512
+//! a reciprocal estimate refined by FMAs (within 2^-52, not correctly rounded: its error
+//! reaches `ln x` scaled by `s(f²/2 + R)/ln x < 0.05`), a divide on the other tiers. A
+//! table would avoid the quotient, but costs a gather per vector, which is slower than
+//! `vdivpd` on the tiers here.
 //!
 //! Error: <= 1 ulp for every positive normal finite input; measured 0.754 ulp on every
-//! tier (`tests/tests/conformance/vector_math.rs`, 105 000 points against mpmath).
+//! tier but AVX-512, 0.747 there (`tests/tests/conformance/vector_math.rs`, 105 000
+//! points against mpmath).
 //! Special lanes (x <= 0, subnormal, +∞, NaN) are those of [`ln_special`].
 
 use super::per_lane;
@@ -61,7 +65,7 @@ pub fn ln_special<V: Vector>(x: V) -> V::Mask {
 fn ln_parts<V: Vector>(x: V) -> (V, V, V, V, V) {
     let (k, m) = x.split_sqrt2();
     let f = m - V::splat(1.0);
-    let s = f / (m + V::splat(1.0));
+    let s = f.div_small(m + V::splat(1.0));
     let hfsq = V::splat(0.5) * f * f;
     let z = s * s;
     let poly = if V::LANES >= 8 {
