@@ -12,15 +12,14 @@
 //! The compiler, left alone, schedules the interleaved operations back into one chain
 //! after another where registers run short (no two `vrcp14pd` of a lognormal step were
 //! adjacent). So each arithmetic operation of an `X4` ends in [`Vector::fence4`], an
-//! empty `asm!` that takes the four results in registers on the x86_64 tiers: the
+//! empty `asm!` that takes the four results in registers on AVX2 and AVX-512: the
 //! compiler cannot move work of one chain past it. The fence alone (against `X4`
 //! without it): lognormal 0.76, Weibull 0.92 on AVX-512.
 //!
 //! Maps at 4096 points, the kernels' `eval_v4` (interleaved) against four `eval_v`
 //! calls, alternated in one process on a Zen 4 EPYC: AVX-512 lognormal 0.89, gamma 0.97,
 //! beta 0.96, inverse gamma 0.95, poisson 0.91, binomial 0.88; AVX2 lognormal 0.90,
-//! gamma 0.91, Weibull 0.93, beta 0.92, inverse gamma 0.85, chi-squared 0.79; SSE2
-//! 0.92–0.98. Sums likewise (AVX-512 gamma 0.80, lognormal 0.86). Kernels of a few
+//! gamma 0.91, Weibull 0.93, beta 0.92, inverse gamma 0.85, chi-squared 0.79. Sums likewise (AVX-512 gamma 0.80, lognormal 0.86). Kernels of a few
 //! operations, and the negative binomial (whose branch on the lanes the whole `X4`
 //! takes when one lane needs it: 1.3–1.7x slower), opt out by
 //! [`VectorKernel::INTERLEAVE`](super::VectorKernel::INTERLEAVE).

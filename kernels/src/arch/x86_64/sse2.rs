@@ -29,7 +29,6 @@ fn i64s(v: u64) -> __m128i {
 // SSE2 is part of the x86_64 baseline, so these intrinsics are always available.
 impl Vector for F64x2 {
     const LANES: usize = 2;
-    const INTERLEAVE: bool = true;
     type Mask = __m128d;
     type Array = [f64; 2];
 
@@ -168,20 +167,6 @@ impl Vector for F64x2 {
             let scale = _mm_castsi128_pd(_mm_slli_epi64(_mm_castpd_si128(t), 52));
             F64x2(_mm_mul_pd(self.0, scale))
         }
-    }
-    #[inline(always)]
-    fn fence4(v: [Self; 4]) -> [Self; 4] {
-        let [mut a, mut b, mut c, mut d] = [v[0].0, v[1].0, v[2].0, v[3].0];
-        // SAFETY: an empty template: the operands stay in their registers (SSE2 is
-        // part of x86_64).
-        unsafe {
-            core::arch::asm!(
-                "/* {0} {1} {2} {3} */",
-                inout(xmm_reg) a, inout(xmm_reg) b, inout(xmm_reg) c, inout(xmm_reg) d,
-                options(pure, nomem, nostack, preserves_flags)
-            );
-        }
-        [F64x2(a), F64x2(b), F64x2(c), F64x2(d)]
     }
     #[inline(always)]
     fn reduce_add(self) -> f64 {
