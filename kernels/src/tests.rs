@@ -1,9 +1,12 @@
 //! Unit tests small enough for miri: every family's batch kernels at the tiers miri
 //! can run (scalar, SSE2 and portable on x86_64; the others are skipped as unavailable
-//! there) against the scalar kernel, including special values and tails; and the
-//! vector math on sample points. The large mpmath suites live in `tests/`.
+//! there) against the scalar kernel, including special values and tails; the vector
+//! math on sample points; and the interleaved four-vector steps bit for bit against
+//! one vector after another, at every available tier (AVX2 and AVX-512 need the `std`
+//! feature or `-C target-cpu`). The large mpmath suites live in `tests/`.
 
 extern crate std;
+use crate::arch::generic::{Vector, VectorKernel};
 use crate::simd::{Tier, map_at, sum_at};
 use crate::{Dist, ExpFam, FAMILIES, Kernel};
 use std::vec::Vec;
@@ -134,5 +137,102 @@ fn wrt_batch_matches_per_point() {
         let s = sum_at(tier, &w, &counts);
         let want: f64 = counts.iter().map(|&k| a.ln_pdf(k) - b.ln_pdf(k)).sum();
         assert!((s - want).abs() <= 1e-12 * want.abs().max(1.0));
+    }
+}
+
+/// A kernel with its four vectors per step evaluated one after another: the form the
+/// interleaved [`X4`](crate::arch::generic::X4) step must reproduce bit for bit.
+#[derive(Clone, Copy)]
+struct OneAfterAnother<K>(K);
+
+impl<F: crate::Float, K: VectorKernel<F>> Kernel<F> for OneAfterAnother<K> {
+    fn eval(&self, x: F) -> F {
+        self.0.eval(x)
+    }
+}
+
+impl<F: crate::Float, K: VectorKernel<F>> VectorKernel<F> for OneAfterAnother<K> {
+    const INTERLEAVE: bool = false;
+    const WIDE_SUM: bool = K::WIDE_SUM;
+    fn vectorizable(&self) -> bool {
+        self.0.vectorizable()
+    }
+    fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
+        self.0.eval_v(x)
+    }
+    fn accumulate_v<V: Vector>(&self, x: V, acc: V) -> (V, V::Mask) {
+        self.0.accumulate_v(x, acc)
+    }
+    fn accumulated_ok(&self, total: f64) -> bool {
+        self.0.accumulated_ok(total)
+    }
+    fn finish_sum(&self, total: f64, points: usize) -> f64 {
+        self.0.finish_sum(total, points)
+    }
+}
+
+/// Maps and sums of a concrete kernel and of its [`OneAfterAnother`] form at every
+/// available tier, f64 and f32.
+struct SameAsOneAfterAnother<'a> {
+    family: &'a str,
+    xs: &'a [f64],
+}
+
+impl<F: crate::Float> crate::KernelVisitor<F> for SameAsOneAfterAnother<'_> {
+    type Output = ();
+    fn visit<K: VectorKernel<F>>(self, k: &K) {
+        let xs: Vec<F> = self.xs.iter().map(|&x| F::from_f64(x)).collect();
+        let serial = OneAfterAnother(*k);
+        for tier in crate::simd::TIERS {
+            if !tier.is_available() {
+                continue;
+            }
+            let (mut a, mut b) = (std::vec![F::ZERO; xs.len()], std::vec![F::ZERO; xs.len()]);
+            map_at(tier, k, &xs, &mut a).unwrap();
+            map_at(tier, &serial, &xs, &mut b).unwrap();
+            for (i, (&a, &b)) in a.iter().zip(&b).enumerate() {
+                let (a, b) = (a.to_f64(), b.to_f64());
+                assert!(
+                    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+                    "{} {tier} x={}: {a} interleaved, {b} one after another",
+                    self.family,
+                    self.xs[i]
+                );
+            }
+            let finite: Vec<F> = xs
+                .iter()
+                .copied()
+                .filter(|&x| k.eval(x).to_f64().is_finite())
+                .collect();
+            let (s, t) = (sum_at(tier, k, &finite), sum_at(tier, &serial, &finite));
+            assert_eq!(
+                s.to_f64().to_bits(),
+                t.to_f64().to_bits(),
+                "{} {tier} sum",
+                self.family
+            );
+        }
+    }
+}
+
+#[test]
+fn interleaved_steps_match_four_vectors_one_after_another() {
+    // Several steps of 4 × 8 lanes: special points in some, none in others, and a tail.
+    let base = points();
+    let mut xs: Vec<f64> = (0..150).map(|i| 0.05 + (i as f64 * 0.731) % 9.0).collect();
+    xs.extend(&base);
+    xs.extend((0..40).map(|i| (i % 13) as f64));
+    for (family, ps) in PARAMS {
+        let visit = SameAsOneAfterAnother { family, xs: &xs };
+        Dist::<f64>::from_name(family, ps)
+            .unwrap()
+            .kernel()
+            .visit(visit);
+        let visit = SameAsOneAfterAnother { family, xs: &xs };
+        let ps32: Vec<f32> = ps.iter().map(|&p| p as f32).collect();
+        Dist::<f32>::from_name(family, &ps32)
+            .unwrap()
+            .kernel()
+            .visit(visit);
     }
 }
