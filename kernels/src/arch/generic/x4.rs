@@ -17,7 +17,8 @@
 //! without it): lognormal 0.76, Weibull 0.92 on AVX-512.
 //!
 //! Maps at 4096 points, the kernels' `eval_v4` (interleaved) against four `eval_v`
-//! calls, alternated in one process on a Zen 4 EPYC: AVX-512 lognormal 0.89, gamma 0.97,
+//! calls, alternated in one process on a Zen 4 EPYC (one run; the README has the
+//! range over several): AVX-512 lognormal 0.89, gamma 0.97,
 //! beta 0.96, inverse gamma 0.95, poisson 0.91, binomial 0.88; AVX2 lognormal 0.90,
 //! gamma 0.91, Weibull 0.93, beta 0.92, inverse gamma 0.85, chi-squared 0.79. Sums likewise (AVX-512 gamma 0.80, lognormal 0.86). Kernels of a few
 //! operations, and the negative binomial (whose branch on the lanes the whole `X4`

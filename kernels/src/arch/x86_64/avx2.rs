@@ -18,24 +18,7 @@ crate::arch::vector_type!(
     neg |x| _mm256_xor_pd(x, _mm256_set1_pd(-0.0))
 );
 
-/// See [`Vector::fence4`].
-///
-/// # Safety
-/// Only from Avx2Fma entry points (the CPU has AVX).
-#[inline]
-#[target_feature(enable = "avx")]
-unsafe fn fence4(v: [F64x4; 4]) -> [F64x4; 4] {
-    let [mut a, mut b, mut c, mut d] = [v[0].0, v[1].0, v[2].0, v[3].0];
-    // SAFETY: an empty template: the operands stay in their registers.
-    unsafe {
-        core::arch::asm!(
-            "/* {0} {1} {2} {3} */",
-            inout(ymm_reg) a, inout(ymm_reg) b, inout(ymm_reg) c, inout(ymm_reg) d,
-            options(pure, nomem, nostack, preserves_flags)
-        );
-    }
-    [F64x4(a), F64x4(b), F64x4(c), F64x4(d)]
-}
+super::fence4!(F64x4, ymm_reg, "avx", "Avx2Fma");
 
 #[inline(always)]
 fn i64s(v: u64) -> __m256i {

@@ -56,24 +56,7 @@ unsafe fn permute_table(table: &[f64], i: __m512i) -> __m512d {
     }
 }
 
-/// See [`Vector::fence4`].
-///
-/// # Safety
-/// Only from Avx512 entry points (the CPU has AVX-512F).
-#[inline]
-#[target_feature(enable = "avx512f")]
-unsafe fn fence4(v: [F64x8; 4]) -> [F64x8; 4] {
-    let [mut a, mut b, mut c, mut d] = [v[0].0, v[1].0, v[2].0, v[3].0];
-    // SAFETY: an empty template: the operands stay in their registers.
-    unsafe {
-        core::arch::asm!(
-            "/* {0} {1} {2} {3} */",
-            inout(zmm_reg) a, inout(zmm_reg) b, inout(zmm_reg) c, inout(zmm_reg) d,
-            options(pure, nomem, nostack, preserves_flags)
-        );
-    }
-    [F64x8(a), F64x8(b), F64x8(c), F64x8(d)]
-}
+super::fence4!(F64x8, zmm_reg, "avx512f", "Avx512");
 
 #[inline(always)]
 fn i64s(v: u64) -> __m512i {

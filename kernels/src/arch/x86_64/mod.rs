@@ -50,3 +50,30 @@ macro_rules! detected_token {
     };
 }
 pub(crate) use detected_token;
+
+/// Defines `fence4` for a tier's vector type (see
+/// [`Vector::fence4`](crate::arch::generic::Vector::fence4)): an empty `asm!` that
+/// takes the four vectors in registers of class `$reg`, under `$feature`.
+macro_rules! fence4 {
+    ($vector:ident, $reg:ident, $feature:literal, $token:literal) => {
+        /// See [`Vector::fence4`](crate::arch::generic::Vector::fence4).
+        ///
+        /// # Safety
+        #[doc = concat!("Only from ", $token, " entry points (the CPU has ", $feature, ").")]
+        #[inline]
+        #[target_feature(enable = $feature)]
+        unsafe fn fence4(v: [$vector; 4]) -> [$vector; 4] {
+            let [mut a, mut b, mut c, mut d] = [v[0].0, v[1].0, v[2].0, v[3].0];
+            // SAFETY: an empty template: the operands stay in their registers.
+            unsafe {
+                core::arch::asm!(
+                    "/* {0} {1} {2} {3} */",
+                    inout($reg) a, inout($reg) b, inout($reg) c, inout($reg) d,
+                    options(pure, nomem, nostack, preserves_flags)
+                );
+            }
+            [$vector(a), $vector(b), $vector(c), $vector(d)]
+        }
+    };
+}
+pub(crate) use fence4;
