@@ -95,6 +95,16 @@ pub trait Vector:
     /// The sum of the lanes.
     fn reduce_add(self) -> f64;
 
+    /// Lanes that are not positive normal finite numbers (zero, negative, subnormal,
+    /// infinite or NaN): the lanes outside `[f64::MIN_POSITIVE, f64::MAX]`.
+    #[inline(always)]
+    fn not_positive_normal(self) -> Self::Mask {
+        Self::not(Self::and(
+            Self::splat(f64::MIN_POSITIVE).le(self),
+            self.le(Self::splat(f64::MAX)),
+        ))
+    }
+
     /// `self / d` for lanes with `1 <= d <= 4` and `|self| <= 4` (the quotients of the
     /// math functions), within 2^-52 of it relative: not always correctly rounded.
     /// Tiers whose divider is slow and that have a reciprocal estimate refine the

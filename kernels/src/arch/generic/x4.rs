@@ -246,6 +246,11 @@ impl<V: Vector> Vector for X4<V> {
         ((a + b) + (c + d)).reduce_add()
     }
     #[inline(always)]
+    fn not_positive_normal(self) -> Self::Mask {
+        let a = self.0;
+        each!(|a| a.not_positive_normal())
+    }
+    #[inline(always)]
     fn div_small(self, d: Self) -> Self {
         let (a, d) = (self.0, d.0);
         X4(each!(|a, d| a.div_small(d)))

@@ -46,10 +46,7 @@ fn h<V: Vector>(i: usize) -> V {
 /// Lanes outside the domain of [`ln_core`]: not in `[f64::MIN_POSITIVE, f64::MAX]`.
 #[inline(always)]
 pub fn ln_special<V: Vector>(x: V) -> V::Mask {
-    V::not(V::and(
-        V::le(V::splat(f64::MIN_POSITIVE), x),
-        V::le(x, V::splat(f64::MAX)),
-    ))
+    x.not_positive_normal()
 }
 
 /// The pieces of `ln x = k·ln 2 + f − f²/2 + s(f²/2 + R)` shared by [`ln_core`] and
