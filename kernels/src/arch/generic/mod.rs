@@ -106,7 +106,8 @@ pub trait Vector:
     }
 
     /// `self / d` for lanes with `1 <= d <= 4` and `|self| <= 4` (the quotients of the
-    /// math functions), within 2^-52 of it relative: not always correctly rounded.
+    /// math functions), within about 2^-52 of it relative (two roundings and a
+    /// truncation of 2^-56 on AVX-512): not always correctly rounded.
     /// Tiers whose divider is slow and that have a reciprocal estimate refine the
     /// estimate instead; the others divide.
     #[inline(always)]

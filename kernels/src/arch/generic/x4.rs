@@ -48,6 +48,7 @@ impl<V> Default for X4Array<V> {
 impl<V: Vector> AsRef<[f64]> for X4Array<V> {
     #[inline(always)]
     fn as_ref(&self) -> &[f64] {
+        const { assert!(4 * V::LANES <= 32, "X4 holds vectors of up to 8 lanes") };
         &self.0[..4 * V::LANES]
     }
 }
@@ -55,6 +56,7 @@ impl<V: Vector> AsRef<[f64]> for X4Array<V> {
 impl<V: Vector> AsMut<[f64]> for X4Array<V> {
     #[inline(always)]
     fn as_mut(&mut self) -> &mut [f64] {
+        const { assert!(4 * V::LANES <= 32, "X4 holds vectors of up to 8 lanes") };
         &mut self.0[..4 * V::LANES]
     }
 }
