@@ -141,6 +141,27 @@ impl<F: Float> Evaluator<F> {
         }
     }
 
+    /// `map` on the AOT tier: through [`Kernel::map`], the SIMD backend's own entry,
+    /// while the process's tier is still this evaluator's.
+    #[inline]
+    fn aot_map(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
+        if simd::current() == self.tier {
+            self.kernel.map(xs, out)
+        } else {
+            self.kernel.map_at(self.tier, xs, out)
+        }
+    }
+
+    /// `sum` on the AOT tier (as [`aot_map`](Self::aot_map)).
+    #[inline]
+    fn aot_sum(&self, xs: &[F]) -> F {
+        if simd::current() == self.tier {
+            self.kernel.sum(xs)
+        } else {
+            self.kernel.sum_at(self.tier, xs)
+        }
+    }
+
     /// The distribution.
     pub fn dist(&self) -> &Dist<F> {
         &self.dist
@@ -205,7 +226,7 @@ impl<F: Float> Evaluator<F> {
         let op = &self.map[class(xs.len())];
         match op.choice.get() {
             Some(Choice::Jit(k)) => k.map(xs, out),
-            Some(Choice::Aot) => self.kernel.map_at(self.tier, xs, out),
+            Some(Choice::Aot) => self.aot_map(xs, out),
             None => self.map_unsettled(op, xs, out),
         }
     }
@@ -223,13 +244,13 @@ impl<F: Float> Evaluator<F> {
                     let _ = k.map(xs, out);
                 },
                 |xs, out| {
-                    let _ = self.kernel.map_at(self.tier, xs, out);
+                    let _ = self.aot_map(xs, out);
                 },
             )
         });
         match settled.flatten() {
             Some(Choice::Jit(k)) => k.map(xs, out),
-            _ => self.kernel.map_at(self.tier, xs, out),
+            _ => self.aot_map(xs, out),
         }
     }
 
@@ -247,7 +268,7 @@ impl<F: Float> Evaluator<F> {
         let op = &self.sum[class(xs.len())];
         match op.choice.get() {
             Some(Choice::Jit(k)) => k.sum(xs),
-            Some(Choice::Aot) => self.kernel.sum_at(self.tier, xs),
+            Some(Choice::Aot) => self.aot_sum(xs),
             None => self.sum_unsettled(op, xs),
         }
     }
@@ -263,12 +284,12 @@ impl<F: Float> Evaluator<F> {
                 xs,
                 &mut [F::ZERO],
                 |k, xs, out| sink(k.sum(xs), out),
-                |xs, out| sink(self.kernel.sum_at(self.tier, xs), out),
+                |xs, out| sink(self.aot_sum(xs), out),
             )
         });
         match settled.flatten() {
             Some(Choice::Jit(k)) => k.sum(xs),
-            _ => self.kernel.sum_at(self.tier, xs),
+            _ => self.aot_sum(xs),
         }
     }
 
