@@ -6,7 +6,7 @@
 //! evaluated by Estrin's scheme (Horner's rule on eight lanes); then
 //! `ln x = k·ln2_hi + (f − (f²/2 − (s(f²/2 + R) + k·ln2_lo)))`, with ln 2 split so that
 //! `k·ln2_hi` is exact. One quotient per vector, by [`Vector::div_small`]: on AVX-512
-//! a reciprocal estimate refined by FMAs (within 2^-52, not correctly rounded: its error
+//! a reciprocal estimate refined by FMAs (within about 2^-52, not correctly rounded: its error
 //! reaches `ln x` scaled by `s(f²/2 + R)/ln x < 0.05`), a divide on the other tiers. A
 //! table would avoid the quotient, but costs a gather per vector, which is slower than
 //! `vdivpd` on the tiers here.
