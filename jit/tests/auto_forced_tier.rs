@@ -1,8 +1,8 @@
 //! `Evaluator::auto` after the process's SIMD tier is forced to another one: the
 //! evaluator keeps the tier it was made with (its batches leave `Kernel::map`, which
 //! follows the process's tier, for `map_at` at its own), bit for bit, and its values
-//! stay within the bound of the mpmath reference vectors. A file of its own: forcing the tier is
-//! process-wide, and the other tests must not see it.
+//! stay within the bound of the mpmath reference vectors. A file of its own: forcing
+//! the tier is process-wide, and the other tests must not see it.
 
 use expfam_conformance::{error, groups, reference_f64};
 use expfam_jit::{Backend, Evaluator};
@@ -22,8 +22,8 @@ fn auto_keeps_its_tier_when_the_process_tier_changes() {
             })
         })
         .collect();
-    // Every other tier this CPU runs; on a CPU with one tier, at least the check
-    // that nothing changes without a force.
+    // Every other tier this CPU runs (the scalar one at least), then the evaluator's
+    // own again.
     let others: Vec<Tier> = TIERS
         .into_iter()
         .filter(|&t| t != made_at && t.is_available())
