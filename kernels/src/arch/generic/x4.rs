@@ -18,12 +18,12 @@
 //!
 //! Maps at 4096 points, the kernels' `eval_v4` (interleaved) against four `eval_v`
 //! calls, alternated in one process on a Zen 4 EPYC (one run; the README has the
-//! range over several): AVX-512 lognormal 0.89, gamma 0.97,
-//! beta 0.96, inverse gamma 0.95, poisson 0.91, binomial 0.88; AVX2 lognormal 0.90,
-//! gamma 0.91, Weibull 0.93, beta 0.92, inverse gamma 0.85, chi-squared 0.79. Sums likewise (AVX-512 gamma 0.80, lognormal 0.86). Kernels of a few
-//! operations, and the negative binomial (whose branch on the lanes the whole `X4`
-//! takes when one lane needs it: 1.3–1.7x slower), opt out by
-//! [`VectorKernel::INTERLEAVE`](super::VectorKernel::INTERLEAVE).
+//! range over several): AVX-512 lognormal 0.89, gamma 0.97, beta 0.96, inverse gamma
+//! 0.95, poisson 0.91, binomial 0.88; AVX2 lognormal 0.90, gamma 0.91, Weibull 0.93,
+//! beta 0.92, inverse gamma 0.85, chi-squared 0.79. Sums likewise (AVX-512 gamma 0.80,
+//! lognormal 0.86). Kernels of a few operations, and the negative binomial (whose
+//! branch on the lanes the whole `X4` takes when one lane needs it: 1.3–1.7x slower),
+//! opt out by [`VectorKernel::INTERLEAVE`](super::VectorKernel::INTERLEAVE).
 
 use super::Vector;
 use core::marker::PhantomData;
@@ -45,19 +45,25 @@ impl<V> Default for X4Array<V> {
     }
 }
 
+impl<V: Vector> X4Array<V> {
+    /// The lanes in use; checked at compile time to fit the array.
+    const LEN: usize = {
+        assert!(4 * V::LANES <= 32, "X4 holds vectors of up to 8 lanes");
+        4 * V::LANES
+    };
+}
+
 impl<V: Vector> AsRef<[f64]> for X4Array<V> {
     #[inline(always)]
     fn as_ref(&self) -> &[f64] {
-        const { assert!(4 * V::LANES <= 32, "X4 holds vectors of up to 8 lanes") };
-        &self.0[..4 * V::LANES]
+        &self.0[..Self::LEN]
     }
 }
 
 impl<V: Vector> AsMut<[f64]> for X4Array<V> {
     #[inline(always)]
     fn as_mut(&mut self) -> &mut [f64] {
-        const { assert!(4 * V::LANES <= 32, "X4 holds vectors of up to 8 lanes") };
-        &mut self.0[..4 * V::LANES]
+        &mut self.0[..Self::LEN]
     }
 }
 

@@ -207,9 +207,10 @@ impl Vector for F64x8 {
         // `vdivpd` on 512 bits holds the divider for some 16 cycles on Zen 4 (measured
         // 5.3 ns per eight lanes, against 0.19 for an FMA). In the interleaved maps at
         // 4096 points (one process, alternated), this form against `vdivpd`: lognormal
-        // 0.94, gamma 0.95, inverse gamma 0.83, beta 0.91, Weibull (k = 1.5) 0.63. With `r ≈ 1/d` to 2^-14 and
-        // `e = 1 − d·r` (exact but for a rounding of size 2^-67), `self/d =
-        // self·r/(1 − e) = self·r·(1 + e + e² + e³)` to within e⁴ <= 2^-56.
+        // 0.94, gamma 0.95, inverse gamma 0.83, beta 0.91, Weibull (k = 1.5) 0.63.
+        // With `r ≈ 1/d` to 2^-14 and `e = 1 − d·r` (exact but for a rounding of size
+        // 2^-67), `self/d = self·r/(1 − e) = self·r·(1 + e + e² + e³)` to within
+        // e⁴ <= 2^-56.
         // SAFETY: only reached from Avx512 entry points.
         unsafe {
             let r = _mm512_rcp14_pd(d.0);
