@@ -8,7 +8,7 @@ cd "$ROOT"
 
 command -v node >/dev/null || { echo "node (>= 20) is required for the WASI runner"; exit 1; }
 ensure_target wasm32-wasip1
-export CARGO_TARGET_WASM32_WASIP1_RUNNER="node --no-warnings $ROOT/ci/wasi/run.mjs"
+export CARGO_TARGET_WASM32_WASIP1_RUNNER="$ROOT/ci/wasi/run.sh"
 
 step "wasm32-wasip1 test kernels+conformance" \
     cargo test --locked --target wasm32-wasip1 -p expfam-kernels -p expfam-conformance

@@ -1,6 +1,6 @@
-// Runs a wasm32-wasip1 test binary under Node's WASI (preview1): the cargo runner of
-// ci/wasm.sh. The whole file system is preopened at "/" so absolute paths that tests
-// embed at compile time (CARGO_MANIFEST_DIR) resolve; exits with the program's code.
+// Runs a wasm32-wasip1 test binary under Node's WASI (preview1) for run.sh, the cargo
+// runner of ci/wasm.sh. The whole file system is preopened at "/" so absolute paths that
+// tests embed at compile time (CARGO_MANIFEST_DIR) resolve; exits with the program's code.
 import { readFile } from "node:fs/promises";
 import { WASI } from "node:wasi";
 import process from "node:process";
