@@ -4,16 +4,15 @@
 //! `f = m − 1` (exact), `s = f/(m+1)`, and `ln(1+f) = 2 atanh s = f − f²/2 + s(f²/2 + R)`
 //! with `R = z·h(z)`, `z = s²`, where `h` is a degree-6 fit to the atanh series (below),
 //! evaluated by Estrin's scheme (Horner's rule on eight lanes); then
-//! `ln x = k·ln2_hi + (f − (f²/2 − (s(f²/2 + R) + k·ln2_lo)))`, with ln 2 split so that
-//! `k·ln2_hi` is exact. One quotient per vector, by [`Vector::div_small`]: on AVX-512
+//! `ln x = k·ln2_hi + (f − ((f²/2 − s(f²/2 + R)) − k·ln2_lo))`, with ln 2 split so that
+//! `k·ln2_hi` is exact (two FMAs for the inner bracket). One quotient per vector, by [`Vector::div_small`]: on AVX-512
 //! a reciprocal estimate refined by FMAs (within about 2^-52, not correctly rounded: its error
 //! reaches `ln x` scaled by `s(f²/2 + R)/ln x < 0.05`), a divide on the other tiers. A
 //! table would avoid the quotient, but costs a gather per vector, which is slower than
 //! `vdivpd` on the tiers here.
 //!
 //! Error: <= 1 ulp for every positive normal finite input; measured 0.754 ulp on every
-//! tier but AVX-512, 0.747 there (`tests/tests/conformance/vector_math.rs`, 105 000
-//! points against mpmath).
+//! tier (`tests/tests/conformance/vector_math.rs`, 105 000 points against mpmath).
 //! Special lanes (x <= 0, subnormal, +∞, NaN) are those of [`ln_special`].
 
 use super::per_lane;
@@ -94,9 +93,10 @@ fn ln_parts<V: Vector>(x: V) -> (V, V, V, V, V) {
 #[inline(always)]
 pub fn ln_core<V: Vector>(x: V) -> V {
     let (k, f, hfsq, s, hfsq_r) = ln_parts(x);
-    let inner = s.mul_add(hfsq_r, k * V::splat(LN2_LO));
-    // `f − (f²/2 − inner)`, not `−((f²/2 − inner) − f)`: the same value, one op fewer.
-    k.mul_add(V::splat(LN2_HI), f - (hfsq - inner))
+    // `(f²/2 − s(f²/2 + R)) − k·ln2_lo` in two FMAs: where `s(f²/2 + R) + k·ln2_lo`
+    // first took a multiply and an FMA, and a subtract after them.
+    let t = k.mul_add(V::splat(-LN2_LO), (-s).mul_add(hfsq_r, hfsq));
+    k.mul_add(V::splat(LN2_HI), f - t)
 }
 
 /// `ln x` for every lane (special lanes through `libm::log`).
