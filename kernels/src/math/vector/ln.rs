@@ -5,11 +5,12 @@
 //! with `R = z·h(z)`, `z = s²`, where `h` is a degree-6 fit to the atanh series (below),
 //! evaluated by Estrin's scheme (Horner's rule on eight lanes); then
 //! `ln x = k·ln2_hi + (f − ((f²/2 − s(f²/2 + R)) − k·ln2_lo))`, with ln 2 split so that
-//! `k·ln2_hi` is exact (two FMAs for the inner bracket). One quotient per vector, by [`Vector::div_small`]: on AVX-512
-//! a reciprocal estimate refined by FMAs (within about 2^-52, not correctly rounded: its error
-//! reaches `ln x` scaled by `s(f²/2 + R)/ln x < 0.05`), a divide on the other tiers. A
-//! table would avoid the quotient, but costs a gather per vector, which is slower than
-//! `vdivpd` on the tiers here.
+//! `k·ln2_hi` is exact (two FMAs for the inner bracket). One quotient per vector, by
+//! [`Vector::div_small`]: on AVX-512 a reciprocal estimate refined by FMAs (within about
+//! 2^-52, not correctly rounded: its error reaches `ln x` scaled by
+//! `s(f²/2 + R)/ln x < 0.05`), a divide on the other tiers. A table would avoid the
+//! quotient, but costs a gather per vector, which is slower than `vdivpd` on the tiers
+//! here.
 //!
 //! Error: <= 1 ulp for every positive normal finite input; measured 0.754 ulp on every
 //! tier (`tests/tests/conformance/vector_math.rs`, 105 000 points against mpmath).
