@@ -25,6 +25,7 @@ step() {
     set -e
     local tests
     tests="$(awk '/^test result:/ { p += $4; f += $6; n++ } END { if (n) printf "%d passed, %d failed", p, f }' "$_step_log")"
+    tests+="$(rerun_note "$_step_log")"
     rm -f "$_step_log"
     if [ "$rc" -eq 0 ]; then
         printf '%-62s ok   %4ds  %s\n' "$name" $((SECONDS - t0)) "$tests" >>"$SUMMARY_FILE"
@@ -32,6 +33,16 @@ step() {
         printf '%-62s FAIL %4ds  %s (exit %d)\n' "$name" $((SECONDS - t0)) "$tests" "$rc" >>"$SUMMARY_FILE"
         echo "=== ${name} FAILED (exit ${rc})"
         return "$rc"
+    fi
+}
+
+# rerun_note LOG: " (N binary rerun after node died of SIGSEGV: …)" when ci/wasi/run.sh
+# ran a test binary again (see there), whose tests LOG then counts twice; else nothing.
+rerun_note() {
+    local n
+    n="$(grep -c "^ci/wasi/run.sh: node died of SIGSEGV" "$1" || true)"
+    if [ "$n" -gt 0 ]; then
+        printf ' (%d binary rerun after node died of SIGSEGV: its tests counted twice)' "$n"
     fi
 }
 

@@ -5,6 +5,8 @@
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 export SUMMARY_FILE="${ROOT}/target/ci-summary.txt"
+# shellcheck source=ci/lib.sh
+source "${ROOT}/ci/lib.sh"
 mkdir -p "${ROOT}/target"
 : >"$SUMMARY_FILE"
 start=$SECONDS
@@ -21,5 +23,5 @@ echo
 echo "=== summary ($(( (SECONDS - start) / 60 ))m $(( (SECONDS - start) % 60 ))s)"
 cat "$SUMMARY_FILE"
 # One closing line over every cargo test binary that ran.
-awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$LOG"
+echo "$(awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed", p, f }' "$LOG")$(rerun_note "$LOG")"
 exit "$status"
