@@ -146,6 +146,33 @@ fn check_tier<V: Vector>(tier: &str, run: &dyn Fn(&mut dyn FnMut())) {
         worst("ln_1p", &c, &l1p_d),
         worst("lgamma", &g, &lg_d),
     );
+    if V::LN_TABLE16 {
+        // The tier's register table (`vpermt2pd`) against the lane-by-lane reduction,
+        // bit for bit, over the ln points.
+        let pts = xs(&ln_d);
+        let mut mismatches = 0;
+        run(&mut || {
+            for ch in pts.chunks_exact(V::LANES) {
+                let mut a = V::Array::default();
+                a.as_mut().copy_from_slice(ch);
+                let v = V::from_array(a);
+                let (got, want) = (v.ln_reduce16(), vector::ln_reduce16_lanes(v));
+                for (g, w) in got.iter().zip(&want) {
+                    let (g, w) = (g.to_array(), w.to_array());
+                    let same = g
+                        .as_ref()
+                        .iter()
+                        .zip(w.as_ref())
+                        .all(|(a, b)| a.to_bits() == b.to_bits());
+                    mismatches += usize::from(!same);
+                }
+            }
+        });
+        assert_eq!(
+            mismatches, 0,
+            "{tier}: ln_reduce16 differs from the lane-by-lane form"
+        );
+    }
     println!(
         "{tier:<9} ln {:.3} ulp (x={:e})  exp {:.3} ulp (x={:e})  ln_1p {:.3} ulp (x={:e})  lgamma {:.3} ulp (x={:e})",
         wl.0, wl.1, wb.0, wb.1, wc.0, wc.1, wg.0, wg.1

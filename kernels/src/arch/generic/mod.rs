@@ -115,6 +115,22 @@ pub trait Vector:
         self / d
     }
 
+    /// Whether [`ln_core`](crate::math::vector::ln_core) takes the table method of
+    /// [`ln_table16`](crate::math::vector::ln_table16) (through
+    /// [`ln_reduce16`](Self::ln_reduce16)) instead of the quotient method: set by tiers
+    /// with FMA and a permute that reads a 16-entry table from registers (AVX-512).
+    const LN_TABLE16: bool = false;
+
+    /// For lanes holding positive normal finite values, the reduction of
+    /// [`ln_table16`](crate::math::vector::ln_table16): `[t, m, invc, a, b]` with
+    /// `self = 2^k · m`, `m` in the sixteenth `j` of `[45/64, 45/32)`, `t = 16k + j`, and
+    /// the table's entries `j`. Lane by lane here; tiers that set
+    /// [`LN_TABLE16`](Self::LN_TABLE16) do it in registers.
+    #[inline(always)]
+    fn ln_reduce16(self) -> [Self; 5] {
+        crate::math::vector::ln_reduce16_lanes(self)
+    }
+
     /// The four vectors unchanged, but computed before anything that uses them: a
     /// point the compiler cannot move work across, which keeps the four chains of an
     /// [`X4`] interleaved (see [`x4`]). The identity by default.

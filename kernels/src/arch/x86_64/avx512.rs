@@ -56,6 +56,24 @@ unsafe fn permute_table(table: &[f64], i: __m512i) -> __m512d {
     }
 }
 
+/// `table[i & 15]` in each lane: the table as two vectors of eight and one `vpermt2pd`,
+/// which reads only the low four bits of each index. (In the lognormal's loop the
+/// compiler reloads the two vectors each step, out of registers: loads cost little
+/// beside the permute.)
+///
+/// # Safety
+/// Only from Avx512 entry points.
+#[inline(always)]
+unsafe fn lookup16(table: &[f64; 16], i: __m512i) -> F64x8 {
+    // SAFETY: AVX-512F is enabled in the entry points this is inlined into; the two
+    // loads read entries 0..8 and 8..16 of the 16.
+    unsafe {
+        let lo = _mm512_loadu_pd(table.as_ptr());
+        let hi = _mm512_loadu_pd(table.as_ptr().add(8));
+        F64x8(_mm512_permutex2var_pd(lo, i, hi))
+    }
+}
+
 super::fence4!(F64x8, zmm_reg, "avx512f", "Avx512");
 
 #[inline(always)]
@@ -192,6 +210,30 @@ impl Vector for F64x8 {
                 i64s(g::SQRT_HALF_BITS),
             );
             (F64x8(k), F64x8(_mm512_castsi512_pd(m)))
+        }
+    }
+    const LN_TABLE16: bool = true;
+    #[inline(always)]
+    fn ln_reduce16(self) -> [Self; 5] {
+        use crate::math::vector::table16 as tab;
+        // SAFETY: only reached from Avx512 entry points (AVX-512F and DQ).
+        unsafe {
+            // As in `split_sqrt2`: the bias folded into the offset, so one arithmetic
+            // shift leaves `t = 16k + j` (the sixteenth in the low four bits, which are
+            // all `vpermt2pd` reads of an index).
+            let ix = _mm512_add_epi64(
+                _mm512_castpd_si512(self.0),
+                i64s(tab::OFFSET.wrapping_sub(1023 << 52)),
+            );
+            let t = _mm512_srai_epi64::<48>(ix);
+            let m = _mm512_add_epi64(_mm512_and_si512(ix, i64s(g::MANT_MASK)), i64s(tab::BOTTOM));
+            [
+                F64x8(_mm512_cvtepi64_pd(t)),
+                F64x8(_mm512_castsi512_pd(m)),
+                lookup16(&tab::INVC, t),
+                lookup16(&tab::LOGC_HI, t),
+                lookup16(&tab::LOGC_LO, t),
+            ]
         }
     }
     #[inline(always)]

@@ -1,23 +1,29 @@
-//! Vector natural logarithm.
+//! Vector natural logarithm, by one of two methods.
 //!
-//! Method: `x = 2^k · m` with `m ∈ [√½, √2)` by integer operations on the bits,
+//! Quotient method (every tier but AVX-512, and [`ln_core_dw`] everywhere):
+//! `x = 2^k · m` with `m ∈ [√½, √2)` by integer operations on the bits,
 //! `f = m − 1` (exact), `s = f/(m+1)`, and `ln(1+f) = 2 atanh s = f − f²/2 + s(f²/2 + R)`
 //! with `R = z·h(z)`, `z = s²`, where `h` is a degree-6 fit to the atanh series (below),
 //! evaluated by Estrin's scheme (Horner's rule on eight lanes); then
 //! `ln x = k·ln2_hi + (f − ((f²/2 − s(f²/2 + R)) − k·ln2_lo))`, with ln 2 split so that
 //! `k·ln2_hi` is exact (two FMAs for the inner bracket). One quotient per vector, by
-//! [`Vector::div_small`]: on AVX-512 a reciprocal estimate refined by FMAs (within about
-//! 2^-52, not correctly rounded: its error reaches `ln x` scaled by
-//! `s(f²/2 + R)/ln x < 0.05`), a divide on the other tiers. A table would avoid the
-//! quotient, but costs a gather per vector, which is slower than `vdivpd` on the tiers
-//! here.
+//! [`Vector::div_small`]: a divide (a reciprocal estimate refined by FMAs where
+//! [`ln_core_dw`] runs on AVX-512).
 //!
-//! Error: <= 1 ulp for every positive normal finite input; measured 0.754 ulp on every
-//! tier (`tests/tests/conformance/vector_math.rs`, 105 000 points against mpmath).
+//! Table method ([`ln_table16`], on AVX-512, whose `vpermt2pd` reads a table of sixteen
+//! entries from registers, where the other tiers would need a gather): no quotient; `m`
+//! in one of sixteen pieces of `[45/64, 45/32)`, `r = m·invc − 1` and a degree-10
+//! polynomial for `ln(1 + r)`. Against the quotient method on AVX-512, whose
+//! `vrcp14pd` takes three to four FMAs' issue slots on Zen 4: lognormal maps 0.87–0.88x the
+//! time (`examples/vs_statrs`, alternated; the README has the figures).
+//!
+//! Error: <= 1 ulp for every positive normal finite input; measured against mpmath
+//! (`tests/tests/conformance/vector_math.rs`, 105 000 points): 0.754 ulp on every tier
+//! by the quotient method, 0.719 ulp by the table method (AVX-512).
 //! Special lanes (x <= 0, subnormal, +∞, NaN) are those of [`ln_special`].
 
 use super::per_lane;
-use crate::arch::generic::Vector;
+use crate::arch::generic::{MANT_MASK, Vector};
 
 /// `ln 2` with the low 21 mantissa bits cleared (bits `0x3fe62e42fee00000`), so that
 /// `k · LN2_HI` is exact for |k| < 2^21.
@@ -90,9 +96,168 @@ fn ln_parts<V: Vector>(x: V) -> (V, V, V, V, V) {
     (k, f, hfsq, s, poly.mul_add(z, hfsq))
 }
 
+/// The table of [`ln_table16`], from `tests/scripts/fit_ln_table.py` (mpmath): the
+/// sixteenths of `[45/64, 45/32)` (bits 48..51 of `bits(x) + OFFSET`) and, for each,
+/// `invc ≈ 1/m` and `ln c = −ln invc` split as `LOGC_HI + j·LN2_HI/16` (a multiple of
+/// 2^-36, less `j·LN2_HI/16`) and `LOGC_LO + j·LN2_LO/16` (the rest).
+pub mod table16 {
+    /// The bits of `45/64`, the bottom of the mantissa range: `1.0` is in the middle of
+    /// its sixteenth (`j = 9`, whose `invc` is 1, so `r = m − 1` exactly there).
+    pub const BOTTOM: u64 = 0x3fe6_8000_0000_0000;
+    /// Added to the bits of `x` so the exponent field rounds at `45/64`.
+    pub const OFFSET: u64 = 0x3ff0_0000_0000_0000 - BOTTOM;
+    /// `invc` per sixteenth: near `1/m` over it, chosen so the rounding of `r` costs
+    /// little against an ulp of `ln m` next to 1.
+    pub const INVC: [f64; 16] = [
+        1.391304347826087,
+        1.3333333333333333,
+        1.2723658051689861,
+        1.2307692307692308,
+        1.1851851851851851,
+        1.1387900355871887,
+        1.103448275862069,
+        1.064891846921797,
+        1.0305958132045088,
+        1.0,
+        0.9552238805970149,
+        0.8888888888888888,
+        0.8421052631578947,
+        0.8,
+        0.7619047619047619,
+        0.7272727272727273,
+    ];
+    /// `round(ln c, 2^-36) − j·LN2_HI/16` (exact).
+    pub const LOGC_HI: [f64; 16] = [
+        -0.3302416868682485,
+        -0.33100377122173086,
+        -0.3275214038003469,
+        -0.33760446109226905,
+        -0.343185831894516,
+        -0.34657482033071574,
+        -0.35837026545777917,
+        -0.3661251332232496,
+        -0.37671068460622337,
+        -0.38989528895763215,
+        -0.38740745169343427,
+        -0.35875565084279515,
+        -0.348010128349415,
+        -0.3400385327404365,
+        -0.3345700673380634,
+        -0.3313717504788656,
+    ];
+    /// `ln c − round(ln c, 2^-36) − j·LN2_LO/16`.
+    pub const LOGC_LO: [f64; 16] = [
+        -2.328321143346625e-12,
+        -1.50465956791051e-11,
+        -2.3624637280517434e-11,
+        -4.096525454757382e-11,
+        -4.0867731180902363e-11,
+        -5.429373201634106e-11,
+        -6.545282797392115e-11,
+        -9.023640300913418e-11,
+        -9.398797946924184e-11,
+        -1.0733708977147047e-10,
+        -1.252373279009722e-10,
+        -1.357837416825422e-10,
+        -1.4388467760654453e-10,
+        -1.5030936929592375e-10,
+        -1.6824694978495635e-10,
+        -1.7754856075334584e-10,
+    ];
+}
+
+/// [`Vector::ln_reduce16`] lane by lane (its default, and the reference its register
+/// forms are tested against): `[t, m, invc, a, b]` for lanes holding positive normal
+/// finite values.
+///
+/// ```
+/// use expfam_kernels::arch::{generic::Vector, scalar::F64x1};
+/// use expfam_kernels::math::vector::ln_reduce16_lanes;
+/// // 1.0 is in the sixteenth j = 9 with k = 0, whose invc is 1.
+/// let [t, m, invc, _, _] = ln_reduce16_lanes(F64x1(1.0));
+/// assert_eq!((t.0, m.0, invc.0), (9.0, 1.0, 1.0));
+/// ```
+#[inline(always)]
+pub fn ln_reduce16_lanes<V: Vector>(x: V) -> [V; 5] {
+    let mut out = [x.to_array(); 5];
+    for (i, &x) in x.to_array().as_ref().iter().enumerate() {
+        let ix = x.to_bits().wrapping_add(table16::OFFSET);
+        // 16k + j, with the exponent bias taken out.
+        let t = (ix as i64 >> 48) - (1023 << 4);
+        let j = (t & 15) as usize;
+        out[0].as_mut()[i] = t as f64;
+        out[1].as_mut()[i] = f64::from_bits((ix & MANT_MASK) + table16::BOTTOM);
+        out[2].as_mut()[i] = table16::INVC[j];
+        out[3].as_mut()[i] = table16::LOGC_HI[j];
+        out[4].as_mut()[i] = table16::LOGC_LO[j];
+    }
+    let [t, m, invc, a, b] = out;
+    [
+        V::from_array(t),
+        V::from_array(m),
+        V::from_array(invc),
+        V::from_array(a),
+        V::from_array(b),
+    ]
+}
+
+/// `LN2_HI/16`: `t·LN2_HI16` is exact for |t| < 2^21.
+const LN2_HI16: f64 = 0.04332169877307024;
+/// `(ln 2 − LN2_HI)/16` to 49 bits, so that `j·LN2_LO16` is exact for `j < 16`
+/// (bits `0x3daa39ef35793c70`).
+const LN2_LO16: f64 = 1.1926343307941163e-11;
+/// `q(r) ≈ (ln(1+r) − r + r²/2)/r³` on `r ∈ [−0.0278, 0.0448]`: a degree-7 Chebyshev fit
+/// by `tests/scripts/fit_ln_table.py`; max error 2.1e-15 on q, under 4.2e-18 relative in
+/// `ln(1 + r)`.
+const Q: [f64; 8] = [
+    0.333333333333334,
+    -0.2500000000004325,
+    0.19999999998558038,
+    -0.166666662906181,
+    0.14285716696322792,
+    -0.1250085708719767,
+    0.11117114720159477,
+    -0.09423310814789321,
+];
+
+/// `ln x` for lanes with `x ∈ [f64::MIN_POSITIVE, f64::MAX]` (other lanes unspecified),
+/// by a table of sixteen entries: no quotient. Needs FMA (`r` and `hi` are single
+/// roundings); [`ln_core`] takes it on the tiers that set
+/// [`Vector::LN_TABLE16`](crate::arch::generic::Vector::LN_TABLE16).
+///
+/// `x = 2^k·m` with `m` in the sixteenth `j` of `[45/64, 45/32)` and `t = 16k + j`;
+/// `r = m·invc_j − 1` (one rounding, exact next to 1) and `ln x = k·ln 2 + ln c_j +
+/// ln(1+r)`, `ln(1+r) = r − r²/2 + r³q(r)`. The table gives `hi = t·LN2_HI/16 + a_j =
+/// k·LN2_HI + (ln c_j to 2^-36)` exactly and `lo = t·LN2_LO/16 + b_j` (zero at `j = 9`,
+/// `k = 0`); `hi + r` is added by Fast2Sum (`|hi| >= |r|` or `hi = 0`), the small terms
+/// to its error.
+///
+/// Error: <= 1 ulp; the rounding of `r` costs at most 0.25 ulp of `ln m` next to 1,
+/// the final one 0.5. Measured in `tests/tests/conformance/vector_math.rs` (AVX-512).
+#[inline(always)]
+pub fn ln_table16<V: Vector>(x: V) -> V {
+    let [t, m, invc, a, b] = x.ln_reduce16();
+    let r = m.mul_add(invc, V::splat(-1.0));
+    let mut q = V::splat(Q[7]);
+    for i in (0..7).rev() {
+        q = q.mul_add(r, V::splat(Q[i]));
+    }
+    // r²·(q·r − ½) + lo = ln(1 + r) − r + lo.
+    let c = q.mul_add(r, V::splat(-0.5));
+    let lo = t.mul_add(V::splat(LN2_LO16), b);
+    let small = (r * r).mul_add(c, lo);
+    let hi = t.mul_add(V::splat(LN2_HI16), a);
+    let s = hi + r;
+    let e = (hi - s) + r;
+    s + (e + small)
+}
+
 /// `ln x` for lanes with `x ∈ [f64::MIN_POSITIVE, f64::MAX]`; other lanes unspecified.
 #[inline(always)]
 pub fn ln_core<V: Vector>(x: V) -> V {
+    if V::LN_TABLE16 {
+        return ln_table16(x);
+    }
     let (k, f, hfsq, s, hfsq_r) = ln_parts(x);
     // `(f²/2 − s(f²/2 + R)) − k·ln2_lo` in two FMAs: where `s(f²/2 + R) + k·ln2_lo`
     // first took a multiply and an FMA, and a subtract after them.
