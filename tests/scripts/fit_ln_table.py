@@ -26,6 +26,7 @@ Prints the Rust constants, the fit's error, and per sixteenth the largest error 
 rounding of `r` can cause relative to an ulp of the result (the one sizeable error term
 besides the final rounding; the measured bound is in the conformance tests).
 """
+import random
 import struct
 
 from mpmath import mp, mpf, log, chebyfit, ldexp, floor
@@ -78,7 +79,31 @@ def r_rounding(a, b, ic, n):
     return worst
 
 
-invc, tab_a, tab_b = [], [], []
+def nudge(ic, j):
+    """A double within 2^30 ulps of `ic` (2^-22 relative: the ranges of r move by
+    nothing that matters) whose D = -ln(invc) - (j - 9) LN2_LO/16 lies within 2^-64 of
+    a multiple of 2^-43. Candidates drawn at random (seeded): consecutive ones would
+    not do, since `ic` is often a simple fraction (4/3, 32/23) whose steps of D repeat
+    with a short period modulo 2^-43. D from the series of ln(1 + n u/ic) to third order
+    (the fourth is below 2^-88), in integers scaled by 2^130; checked with mpmath by
+    the caller."""
+    u = ulp(ic)
+    d0 = -log(mpf(ic)) - (j - 9) * mpf(LN2_LO) / 16
+    delta = mpf(u) / mpf(ic)
+    scale = mpf(2) ** 130
+    c0, c1, c2, c3 = (int(v * scale) for v in (d0, delta, delta**2 / 2, delta**3 / 3))
+    grid, tol = 1 << 87, 1 << 66
+    rng = random.Random(j)
+    for _ in range(1 << 24):
+        n = rng.randrange(-(1 << 30), 1 << 30)
+        rem = (c0 - n * c1 + n * n * c2 - n * n * n * c3) % grid
+        if rem < tol or grid - rem < tol:
+            return ic + n * u
+    raise SystemExit(f"no invc found for sixteenth {j}")
+
+
+invc, tab_a = [], []
+gerr = mpf(0)
 rmin, rmax = mpf(0), mpf(0)
 report = []
 for j in range(16):
@@ -93,15 +118,21 @@ for j in range(16):
         cands = [float(1 / (mpf(a) + t * (mpf(b) - mpf(a)))) for t in GRID]
         cands = [ic for ic in cands if r_extent(a, b, ic) <= mpf(3) / 64]
         ic = min(cands, key=lambda ic: (r_rounding(a, b, ic, 60), r_extent(a, b, ic)))
+    if j != 9:
+        ic = nudge(ic, j)
+    # G = ln c - (j - 9) LN2_LO/16 to a multiple of 2^-43, within 2^-64 of it, so
+    # hi = k LN2_HI + G is exact and lo = (t - 9) LN2_LO/16 needs no table.
     logc = -log(mpf(ic))
-    h = floor(ldexp(logc, 36) + mpf(0.5))
-    hval = float(ldexp(h, -36))
-    a_j = hval - j * (LN2_HI / 16)
-    assert mpf(a_j) == mpf(hval) - j * mpf(LN2_HI) / 16, "A exact"
-    assert mpf(j * (LN2_LO / 16)) == j * mpf(LN2_LO) / 16, "j LN2_LO/16 exact"
-    b_j = float(logc - mpf(hval) - j * mpf(LN2_LO) / 16)
+    d = logc - (j - 9) * mpf(LN2_LO) / 16
+    g = float(ldexp(floor(ldexp(d, 43) + mpf(0.5)), -43))
+    assert abs(d - g) < mpf(2) ** -64, "G within 2^-64"
+    gerr = max(gerr, abs(d - g))
+    a_j = g - j * (LN2_HI / 16)
+    assert mpf(a_j) == mpf(g) - j * mpf(LN2_HI) / 16, "A exact"
+    assert mpf(9 * (LN2_LO / 16)) == 9 * mpf(LN2_LO) / 16, "9 LN2_LO/16 exact"
     if j == 9:
-        assert hval == 0.0 and b_j == -(j * (LN2_LO / 16))
+        assert g == 0.0
+    hval = g
     r_lo = mpf(a) * ic - 1
     r_hi = mpf(b) * ic - 1
     rmin, rmax = min(rmin, r_lo), max(rmax, r_hi)
@@ -112,7 +143,6 @@ for j in range(16):
     worst = 0.0 if j == 9 else r_rounding(a, b, ic, 400)
     invc.append(ic)
     tab_a.append(a_j)
-    tab_b.append(b_j)
     report.append((j, a, b, ic, float(rmaxabs), worst))
 
 
@@ -136,7 +166,8 @@ print(f"const LN2_LO16: f64 = {LN2_LO / 16!r}; // 0x{f2b(LN2_LO / 16):016x}")
 print(f"const LN2_HI16: f64 = {LN2_HI / 16!r}; // 0x{f2b(LN2_HI / 16):016x}")
 print(f"const BOTTOM: u64 = 0x{BOTTOM:016x};")
 print(f"const OFFSET: u64 = 0x{OFFSET:016x};")
-for name, t in (("INVC", invc), ("LOGC_HI", tab_a), ("LOGC_LO", tab_b)):
+print(f"// ln c - (j - 9) LN2_LO/16 - G: at most 2^{float(log(gerr, 2)):.1f}")
+for name, t in (("INVC", invc), ("LOGC_HI", tab_a)):
     print(f"const {name}: [f64; 16] = [")
     for v in t:
         print(f"    {v!r},")

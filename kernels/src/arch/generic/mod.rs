@@ -122,12 +122,12 @@ pub trait Vector:
     const LN_TABLE16: bool = false;
 
     /// For lanes holding positive normal finite values, the reduction of
-    /// [`ln_table16`](crate::math::vector::ln_table16): `[t, m, invc, a, b]` with
+    /// [`ln_table16`](crate::math::vector::ln_table16): `[t, m, invc, a]` with
     /// `self = 2^k · m`, `m` in the sixteenth `j` of `[45/64, 45/32)`, `t = 16k + j`, and
     /// the table's entries `j`. Lane by lane here; tiers that set
     /// [`LN_TABLE16`](Self::LN_TABLE16) do it in registers.
     #[inline(always)]
-    fn ln_reduce16(self) -> [Self; 5] {
+    fn ln_reduce16(self) -> [Self; 4] {
         crate::math::vector::ln_reduce16_lanes(self)
     }
 

@@ -260,7 +260,7 @@ impl<V: Vector> Vector for X4<V> {
     }
     const LN_TABLE16: bool = V::LN_TABLE16;
     #[inline(always)]
-    fn ln_reduce16(self) -> [Self; 5] {
+    fn ln_reduce16(self) -> [Self; 4] {
         let a = self.0;
         let [p0, p1, p2, p3] = each!(|a| a.ln_reduce16());
         // Spelled out, like `each!`: a closure could be compiled out of line.
@@ -269,7 +269,6 @@ impl<V: Vector> Vector for X4<V> {
             X4(V::fence4([p0[1], p1[1], p2[1], p3[1]])),
             X4(V::fence4([p0[2], p1[2], p2[2], p3[2]])),
             X4(V::fence4([p0[3], p1[3], p2[3], p3[3]])),
-            X4(V::fence4([p0[4], p1[4], p2[4], p3[4]])),
         ]
     }
     #[inline(always)]

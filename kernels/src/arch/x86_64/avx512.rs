@@ -214,7 +214,7 @@ impl Vector for F64x8 {
     }
     const LN_TABLE16: bool = true;
     #[inline(always)]
-    fn ln_reduce16(self) -> [Self; 5] {
+    fn ln_reduce16(self) -> [Self; 4] {
         use crate::math::vector::table16 as tab;
         // SAFETY: only reached from Avx512 entry points (AVX-512F and DQ).
         unsafe {
@@ -232,7 +232,6 @@ impl Vector for F64x8 {
                 F64x8(_mm512_castsi512_pd(m)),
                 lookup16(&tab::INVC, t),
                 lookup16(&tab::LOGC_HI, t),
-                lookup16(&tab::LOGC_LO, t),
             ]
         }
     }

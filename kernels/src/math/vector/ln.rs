@@ -98,88 +98,70 @@ fn ln_parts<V: Vector>(x: V) -> (V, V, V, V, V) {
 
 /// The table of [`ln_table16`], from `tests/scripts/fit_ln_table.py` (mpmath): the
 /// sixteenths of `[45/64, 45/32)` (bits 48..51 of `bits(x) + OFFSET`) and, for each,
-/// `invc ≈ 1/m` and `ln c = −ln invc` split as `LOGC_HI + j·LN2_HI/16` (a multiple of
-/// 2^-36, less `j·LN2_HI/16`) and `LOGC_LO + j·LN2_LO/16` (the rest).
+/// `invc ≈ 1/m`, chosen so that `ln c = −ln invc` is `G_j + (j − 9)·LN2_LO/16` to within
+/// 2^-64 with `G_j` a multiple of 2^-43, and `LOGC_HI = G_j − j·LN2_HI/16`.
 pub mod table16 {
     /// The bits of `45/64`, the bottom of the mantissa range: `1.0` is in the middle of
     /// its sixteenth (`j = 9`, whose `invc` is 1, so `r = m − 1` exactly there).
     pub const BOTTOM: u64 = 0x3fe6_8000_0000_0000;
     /// Added to the bits of `x` so the exponent field rounds at `45/64`.
     pub const OFFSET: u64 = 0x3ff0_0000_0000_0000 - BOTTOM;
-    /// `invc` per sixteenth: near `1/m` over it, chosen so the rounding of `r` costs
-    /// little against an ulp of `ln m` next to 1.
+    /// `invc` per sixteenth: near `1/m` over it, placed so the rounding of `r` costs
+    /// little against an ulp of `ln m` next to 1, then moved by under 2^-22 (relative)
+    /// to a value whose `ln c` has the form above (a seeded search in the script).
     pub const INVC: [f64; 16] = [
-        1.391304347826087,
-        1.3333333333333333,
-        1.2723658051689861,
-        1.2307692307692308,
-        1.1851851851851851,
-        1.1387900355871887,
-        1.103448275862069,
-        1.064891846921797,
-        1.0305958132045088,
+        1.3913042378102378,
+        1.3333334861125048,
+        1.2723657865596532,
+        1.2307692525125646,
+        1.1851850516400664,
+        1.1387901662215225,
+        1.1034483437485643,
+        1.0648916363322898,
+        1.0305958395295822,
         1.0,
-        0.9552238805970149,
-        0.8888888888888888,
-        0.8421052631578947,
-        0.8,
-        0.7619047619047619,
-        0.7272727272727273,
+        0.9552239884248176,
+        0.8888889217690208,
+        0.8421052938127994,
+        0.8000000992980931,
+        0.7619048553940001,
+        0.7272727686591537,
     ];
-    /// `round(ln c, 2^-36) − j·LN2_HI/16` (exact).
+    /// `G_j − j·LN2_HI/16` (exact: both multiples of 2^-43).
     pub const LOGC_HI: [f64; 16] = [
-        -0.3302416868682485,
-        -0.33100377122173086,
-        -0.3275214038003469,
-        -0.33760446109226905,
-        -0.343185831894516,
-        -0.34657482033071574,
-        -0.35837026545777917,
-        -0.3661251332232496,
-        -0.37671068460622337,
+        -0.3302416076893451,
+        -0.33100388571381245,
+        -0.3275213890908617,
+        -0.33760447869235577,
+        -0.34318571914934637,
+        -0.34657493499094016,
+        -0.3583703269380294,
+        -0.36612493544942026,
+        -0.37671071013642177,
         -0.38989528895763215,
-        -0.38740745169343427,
-        -0.35875565084279515,
-        -0.348010128349415,
-        -0.3400385327404365,
-        -0.3345700673380634,
-        -0.3313717504788656,
-    ];
-    /// `ln c − round(ln c, 2^-36) − j·LN2_LO/16`.
-    pub const LOGC_LO: [f64; 16] = [
-        -2.328321143346625e-12,
-        -1.50465956791051e-11,
-        -2.3624637280517434e-11,
-        -4.096525454757382e-11,
-        -4.0867731180902363e-11,
-        -5.429373201634106e-11,
-        -6.545282797392115e-11,
-        -9.023640300913418e-11,
-        -9.398797946924184e-11,
-        -1.0733708977147047e-10,
-        -1.252373279009722e-10,
-        -1.357837416825422e-10,
-        -1.4388467760654453e-10,
-        -1.5030936929592375e-10,
-        -1.6824694978495635e-10,
-        -1.7754856075334584e-10,
+        -0.3874075645935591,
+        -0.35875568786138956,
+        -0.3480101647886613,
+        -0.3400386569060174,
+        -0.3345701901035909,
+        -0.3313718074554117,
     ];
 }
 
 /// [`Vector::ln_reduce16`] lane by lane (its default, and the reference its register
-/// forms are tested against): `[t, m, invc, a, b]` for lanes holding positive normal
+/// forms are tested against): `[t, m, invc, a]` for lanes holding positive normal
 /// finite values.
 ///
 /// ```
 /// use expfam_kernels::arch::{generic::Vector, scalar::F64x1};
 /// use expfam_kernels::math::vector::ln_reduce16_lanes;
 /// // 1.0 is in the sixteenth j = 9 with k = 0, whose invc is 1.
-/// let [t, m, invc, _, _] = ln_reduce16_lanes(F64x1(1.0));
+/// let [t, m, invc, _] = ln_reduce16_lanes(F64x1(1.0));
 /// assert_eq!((t.0, m.0, invc.0), (9.0, 1.0, 1.0));
 /// ```
 #[inline(always)]
-pub fn ln_reduce16_lanes<V: Vector>(x: V) -> [V; 5] {
-    let mut out = [x.to_array(); 5];
+pub fn ln_reduce16_lanes<V: Vector>(x: V) -> [V; 4] {
+    let mut out = [x.to_array(); 4];
     for (i, &x) in x.to_array().as_ref().iter().enumerate() {
         let ix = x.to_bits().wrapping_add(table16::OFFSET);
         // 16k + j, with the exponent bias taken out.
@@ -189,15 +171,13 @@ pub fn ln_reduce16_lanes<V: Vector>(x: V) -> [V; 5] {
         out[1].as_mut()[i] = f64::from_bits((ix & MANT_MASK) + table16::BOTTOM);
         out[2].as_mut()[i] = table16::INVC[j];
         out[3].as_mut()[i] = table16::LOGC_HI[j];
-        out[4].as_mut()[i] = table16::LOGC_LO[j];
     }
-    let [t, m, invc, a, b] = out;
+    let [t, m, invc, a] = out;
     [
         V::from_array(t),
         V::from_array(m),
         V::from_array(invc),
         V::from_array(a),
-        V::from_array(b),
     ]
 }
 
@@ -221,22 +201,23 @@ const Q: [f64; 8] = [
 ];
 
 /// `ln x` for lanes with `x ∈ [f64::MIN_POSITIVE, f64::MAX]` (other lanes unspecified),
-/// by a table of sixteen entries: no quotient. Needs FMA (`r` and `hi` are single
+/// by two tables of sixteen entries: no quotient. Needs FMA (`r` and `hi` are single
 /// roundings); [`ln_core`] takes it on the tiers that set
 /// [`Vector::LN_TABLE16`](crate::arch::generic::Vector::LN_TABLE16).
 ///
 /// `x = 2^k·m` with `m` in the sixteenth `j` of `[45/64, 45/32)` and `t = 16k + j`;
 /// `r = m·invc_j − 1` (one rounding, exact next to 1) and `ln x = k·ln 2 + ln c_j +
-/// ln(1+r)`, `ln(1+r) = r − r²/2 + r³q(r)`. The table gives `hi = t·LN2_HI/16 + a_j =
-/// k·LN2_HI + (ln c_j to 2^-36)` exactly and `lo = t·LN2_LO/16 + b_j` (zero at `j = 9`,
-/// `k = 0`); `hi + r` is added by Fast2Sum (`|hi| >= |r|` or `hi = 0`), the small terms
-/// to its error.
+/// ln(1+r)`, `ln(1+r) = r − r²/2 + r³q(r)`. With the table's `a_j = G_j − j·LN2_HI/16`,
+/// `hi = t·LN2_HI/16 + a_j = k·LN2_HI + G_j` exactly (multiples of 2^-43 under 2^10) and
+/// `lo = (t − 9)·LN2_LO/16 = k·LN2_LO + (j − 9)·LN2_LO/16` (zero at `j = 9`, `k = 0`), so
+/// `hi + lo = k·(ln 2)' + ln c_j` to within 2^-64; `hi + r` is added by Fast2Sum
+/// (`|hi| >= |r|` or `hi = 0`), the small terms to its error.
 ///
 /// Error: <= 1 ulp; the rounding of `r` costs at most 0.25 ulp of `ln m` next to 1,
-/// the final one 0.5. Measured in `tests/tests/conformance/vector_math.rs` (AVX-512).
+/// the table's 2^-64 at most 1/64, the final rounding 0.5. Measured in `tests/tests/conformance/vector_math.rs` (AVX-512).
 #[inline(always)]
 pub fn ln_table16<V: Vector>(x: V) -> V {
-    let [t, m, invc, a, b] = x.ln_reduce16();
+    let [t, m, invc, a] = x.ln_reduce16();
     let r = m.mul_add(invc, V::splat(-1.0));
     let mut q = V::splat(Q[7]);
     for i in (0..7).rev() {
@@ -244,7 +225,7 @@ pub fn ln_table16<V: Vector>(x: V) -> V {
     }
     // r²·(q·r − ½) + lo = ln(1 + r) − r + lo.
     let c = q.mul_add(r, V::splat(-0.5));
-    let lo = t.mul_add(V::splat(LN2_LO16), b);
+    let lo = t.mul_add(V::splat(LN2_LO16), V::splat(-9.0 * LN2_LO16));
     let small = (r * r).mul_add(c, lo);
     let hi = t.mul_add(V::splat(LN2_HI16), a);
     let s = hi + r;
