@@ -14,12 +14,13 @@
 //! entries from registers, where the other tiers would need a gather): no quotient; `m`
 //! in one of sixteen pieces of `[45/64, 45/32)`, `r = m·invc − 1` and a degree-10
 //! polynomial for `ln(1 + r)`. Against the quotient method on AVX-512, whose
-//! `vrcp14pd` takes three to four FMAs' issue slots on Zen 4: lognormal maps 0.87–0.88x the
-//! time (`examples/vs_statrs`, alternated; the README has the figures).
+//! `vrcp14pd` takes three to four FMAs' issue slots on Zen 4: lognormal maps 0.87–0.88x
+//! the time with three tables, about 0.97x that again with two (`examples/vs_statrs`,
+//! alternated; the README has the figures).
 //!
 //! Error: <= 1 ulp for every positive normal finite input; measured against mpmath
 //! (`tests/tests/conformance/vector_math.rs`, 105 000 points): 0.754 ulp on every tier
-//! by the quotient method, 0.719 ulp by the table method (AVX-512).
+//! by the quotient method, 0.720 ulp by the table method (AVX-512).
 //! Special lanes (x <= 0, subnormal, +∞, NaN) are those of [`ln_special`].
 
 use super::per_lane;
