@@ -205,8 +205,8 @@ impl Jit {
         self
     }
 
-    /// Fixes how many vectors each loop step evaluates (1..=8); `None` chooses: 4, or
-    /// 1 for a kernel with a speculative shortcut.
+    /// Fixes how many vectors each loop step evaluates (1..=8); `None` chooses: 4, 8 for
+    /// a kernel of at most a dozen operations, 1 for one with a speculative shortcut.
     pub fn set_unroll(&mut self, vectors: Option<usize>) -> &mut Self {
         self.unroll = vectors.map(|v| v.clamp(1, 8));
         self
@@ -450,8 +450,18 @@ impl Jit {
         // logarithms, say) measured faster at four than at two as well (`expfam-bench` example `jit_speed`,
         // beta 0.92x the SSE2 tier against 1.00x), for about a quarter more compile time.
         // A speculative loop goes to the general program for the whole step when one
-        // lane needs it: one vector per step keeps that step small.
-        let unroll = self.unroll.unwrap_or(if fast.is_some() { 1 } else { 4 });
+        // lane needs it: one vector per step keeps that step small. Kernels of a few
+        // operations (normal, exponential, laplace, bernoulli: 8 to 10 on the tape) take
+        // eight: the loop's own work is then spread over more of them (`jit_speed`,
+        // four rounds alternated, bernoulli's map 0.83–0.97x the SSE2 tier's time at
+        // eight against 1.00–1.02x at four).
+        let unroll = self.unroll.unwrap_or(if fast.is_some() {
+            1
+        } else if tape.ops.len() <= SMALL_TAPE {
+            8
+        } else {
+            4
+        });
         let f32 = is_f32::<F>();
         let compile = |tape: &Tape, tables: &Tables, ctx: usize| {
             let program = Program {
@@ -661,6 +671,10 @@ fn with_contexts<R>(
     CONTEXTS.with(|c| *c.borrow_mut() = Some((ctx, fbc)));
     r
 }
+
+/// Kernels whose tape has at most this many operations take eight vectors per loop step
+/// (see `Jit::build`).
+const SMALL_TAPE: usize = 12;
 
 /// The ids of a kernel's functions in its module, in the order [`Jit::link`]
 /// declares them.
