@@ -87,17 +87,22 @@ impl<F: Float> ExpFam<F, 2> for LogNormal<F> {
         ))
     }
     fn kernel(&self) -> LogNormalKernel<F> {
-        let s = self.sigma.to_f64();
+        let (s, mu) = (self.sigma.to_f64(), self.mu.to_f64());
+        let c = -s.ln_() - LN_SQRT_2PI;
+        let half_prec = 0.5 / (s * s);
         LogNormalKernel {
             dist: *self,
             // Also (f32-native) σ so small against |μ| that the f32 rounding of ln x,
             // ε₃₂|μ|/σ in z, would exceed f32's own accuracy near the mode.
-            reference: !(1.0 / s).is_finite()
-                || (F::Calc::NAME == "f32" && s < self.mu.to_f64().abs() * (1.0 / 512.0)),
+            reference: !half_prec.is_finite()
+                || (F::Calc::NAME == "f32" && s < mu.abs() * (1.0 / 512.0)),
             mu: self.mu.to_calc(),
             inv_sigma: F::Calc::from_f64(1.0 / s),
+            half_prec,
+            c_minus_mu: c - mu,
+            short_form: (c - mu).abs() <= 8.0,
             w_scale: core::f64::consts::FRAC_1_SQRT_2 / s,
-            c: F::Calc::from_f64(-s.ln_() - LN_SQRT_2PI),
+            c: F::Calc::from_f64(c),
         }
     }
 }
@@ -106,12 +111,22 @@ impl<F: Float> ExpFam<F, 2> for LogNormal<F> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LogNormalKernel<F: Float> {
     dist: LogNormal<F>,
-    /// 1/σ overflows (σ subnormal): evaluate through the reference path.
+    /// 1/(2σ²) overflows (σ below about 1e-154), or the f32 case below: evaluate
+    /// through the reference path.
     reference: bool,
     mu: F::Calc,
     inv_sigma: F::Calc,
-    /// `√½/σ`: the vector form is `(c − ln x) − w²` with `w = (ln x − μ)·√½/σ`, a
-    /// shorter chain after the logarithm than `c − ½z² − ln x`.
+    /// `1/(2σ²)`: where `|c − μ| <= 8` the vector form is `(c − μ) − d·(1 + d/(2σ²))`
+    /// with `d = ln x − μ` (the same as `c − ½z² − ln x`): three operations after the
+    /// logarithm, for four in the other form.
+    half_prec: f64,
+    /// `c − μ`.
+    c_minus_mu: f64,
+    /// `|c − μ| <= 8`: the three-operation form. It adds `c − μ` and subtracts `d`, so
+    /// its rounding errors grow with `|c − μ|` (at μ = −5e223 it returned 0 for −908);
+    /// within 8 they are those of the other form's terms.
+    short_form: bool,
+    /// `√½/σ`: the other vector form, `(c − ln x) − w²` with `w = (ln x − μ)·√½/σ`.
     w_scale: f64,
     c: F::Calc,
 }
@@ -137,8 +152,14 @@ impl<F: Float> VectorKernel<F> for LogNormalKernel<F> {
     #[inline(always)]
     fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
         let y = vm::ln_core(x);
-        let w = (y - V::splat(self.mu.to_f64())) * V::splat(self.w_scale);
-        let v = (-w).mul_add(w, V::splat(self.c.to_f64()) - y);
+        let d = y - V::splat(self.mu.to_f64());
+        let v = if self.short_form {
+            let u = d.mul_add(V::splat(self.half_prec), V::splat(1.0));
+            (-d).mul_add(u, V::splat(self.c_minus_mu))
+        } else {
+            let w = d * V::splat(self.w_scale);
+            (-w).mul_add(w, V::splat(self.c.to_f64()) - y)
+        };
         (v, vm::ln_special(x))
     }
 }
