@@ -100,7 +100,6 @@ impl<F: Float> ExpFam<F, 2> for LogNormal<F> {
             inv_sigma: F::Calc::from_f64(1.0 / s),
             half_prec,
             c_minus_mu: c - mu,
-            short_form: (c - mu).abs() <= 8.0,
             w_scale: core::f64::consts::FRAC_1_SQRT_2 / s,
             c: F::Calc::from_f64(c),
         }
@@ -122,10 +121,6 @@ pub struct LogNormalKernel<F: Float> {
     half_prec: f64,
     /// `c − μ`.
     c_minus_mu: f64,
-    /// `|c − μ| <= 8`: the three-operation form. It adds `c − μ` and subtracts `d`, so
-    /// its rounding errors grow with `|c − μ|` (at μ = −5e223 it returned 0 for −908);
-    /// within 8 they are those of the other form's terms.
-    short_form: bool,
     /// `√½/σ`: the other vector form, `(c − ln x) − w²` with `w = (ln x − μ)·√½/σ`.
     w_scale: f64,
     c: F::Calc,
@@ -153,7 +148,10 @@ impl<F: Float> VectorKernel<F> for LogNormalKernel<F> {
     fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
         let y = vm::ln_core(x);
         let d = y - V::splat(self.mu.to_f64());
-        let v = if self.short_form {
+        // The three-operation form adds `c − μ` and subtracts `d`, so its rounding
+        // errors grow with `|c − μ|` (at μ = −5e223 it returned 0 for −908); within 8
+        // they are those of the other form's terms.
+        let v = if self.c_minus_mu.abs() <= 8.0 {
             let u = d.mul_add(V::splat(self.half_prec), V::splat(1.0));
             (-d).mul_add(u, V::splat(self.c_minus_mu))
         } else {

@@ -182,8 +182,8 @@ pub fn ln_reduce16_lanes<V: Vector>(x: V) -> [V; 4] {
     ]
 }
 
-/// `LN2_HI/16`: `t·LN2_HI16` is exact for |t| < 2^21.
-const LN2_HI16: f64 = 0.04332169877307024;
+/// `LN2_HI/16` (exact): `t·LN2_HI16` is exact for |t| < 2^21.
+const LN2_HI16: f64 = LN2_HI / 16.0;
 /// `(ln 2 − LN2_HI)/16` to 49 bits, so that `j·LN2_LO16` is exact for `j < 16`
 /// (bits `0x3daa39ef35793c70`).
 const LN2_LO16: f64 = 1.1926343307941163e-11;
