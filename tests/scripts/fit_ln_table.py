@@ -1,30 +1,34 @@
 #!/usr/bin/env python3
-"""The 16-entry table and the polynomial of the AVX-512 logarithm
-(`ln_core` in kernels/src/arch/x86_64/avx512.rs), with mpmath.
+"""The tables and the polynomial of the AVX-512 logarithm (`ln_table16` in
+kernels/src/math/vector/ln.rs, read by `ln_reduce16` in kernels/src/arch/x86_64/avx512.rs),
+with mpmath.
 
     python3 tests/scripts/fit_ln_table.py
 
 Method. `x = 2^k m` with `m` in [45/64, 45/32) by integer operations on the bits (the
 bottom of the range, 0x3fe68..., puts 1.0 in the middle of its sixteenth). Bits 48..51
 of the shifted bits number the sixteenth `j` of the range m lies in; an arithmetic shift
-by 48 gives `T = 16 k + j`, whose low four bits index the table held in registers
+by 48 gives `t = 16 k + j`, whose low four bits index the tables held in registers
 (`vpermt2pd`). Per sixteenth, `invc` (a double near 1/m) and `ln c = -ln invc`:
 
-    r = fma(m, invc, -1)                      (|r| <= 1/32; exact 0 at x = 1)
+    r = fma(m, invc, -1)                      (|r| <= 3/64; exact at j = 9, invc = 1)
     ln x = k ln2 + ln c + ln(1 + r),  ln(1 + r) = r - r^2/2 + r^3 q(r)
 
-with `k ln2 = (T - j) ln2/16`. `ln c` is split `H + L` with `H` a multiple of 2^-36, and
-the table holds `A = H - j LN2_HI/16` (exact) and `B = L - j LN2_LO/16` (rounded), so
+with `k ln2 = (t - j) ln2/16`. Each `invc` is placed so the rounding of `r` costs
+little next to 1, then moved by under 2^-22 so that `ln c = G + (j - 9) LN2_LO/16`
+within 2^-64 with `G` a multiple of 2^-43. The table holds `A = G - j LN2_HI/16`
+(exact), so
 
-    hi = fma(T, LN2_HI/16, A) = k LN2_HI + H     exact (multiples of 2^-36 below 2^10)
-    lo = fma(T, LN2_LO/16, B) = k LN2_LO + L     (0 exactly in the sixteenth of 1, k = 0)
+    hi = fma(t, LN2_HI/16, A) = k LN2_HI + G     exact (multiples of 2^-43 below 2^10)
+    lo = fma(t, LN2_LO/16, -9 LN2_LO/16)         (0 exactly at j = 9, k = 0)
 
-`LN2_LO` keeps 49 bits so `j LN2_LO/16` is exact. Then `hi + r` by Fast2Sum (|hi| >= |r|
+`LN2_LO` keeps 49 bits so `9 LN2_LO/16` is exact. Then `hi + r` by Fast2Sum (|hi| >= |r|
 or hi = 0, checked below) and the small terms added to its error.
 
-Prints the Rust constants, the fit's error, and per sixteenth the largest error the
-rounding of `r` can cause relative to an ulp of the result (the one sizeable error term
-besides the final rounding; the measured bound is in the conformance tests).
+Prints the Rust constants (`LN2_HI16` is derived in Rust), the fit's error, and per
+sixteenth the largest error the rounding of `r` can cause relative to an ulp of the
+result (the one sizeable error term besides the final rounding; the measured bound is
+in the conformance tests).
 """
 import random
 import struct
@@ -132,13 +136,12 @@ for j in range(16):
     assert mpf(9 * (LN2_LO / 16)) == 9 * mpf(LN2_LO) / 16, "9 LN2_LO/16 exact"
     if j == 9:
         assert g == 0.0
-    hval = g
     r_lo = mpf(a) * ic - 1
     r_hi = mpf(b) * ic - 1
     rmin, rmax = min(rmin, r_lo), max(rmax, r_hi)
     rmaxabs = max(abs(r_lo), abs(r_hi))
     if j != 9:
-        assert abs(hval) > rmaxabs, "Fast2Sum needs |hi| >= |r|"
+        assert abs(g) > rmaxabs, "Fast2Sum needs |hi| >= |r|"
     # The rounding of r (exact in the sixteenth of 1), against ulp(ln m) at k = 0.
     worst = 0.0 if j == 9 else r_rounding(a, b, ic, 400)
     invc.append(ic)
