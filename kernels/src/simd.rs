@@ -290,7 +290,14 @@ macro_rules! at_tier {
 pub fn point<F: Float, K: VectorKernel<F>>(k: &K, x: F) -> F {
     use crate::arch::{generic::Vector, scalar::F64x1};
     if core::mem::size_of::<F::Calc>() == 8 && k.vectorizable() {
-        let (v, special) = k.eval_v(F64x1(x.to_f64()));
+        let xd = if core::mem::size_of::<F>() == 4 {
+            // `x` is an f32 (the round trip folds away): widened without a false
+            // dependency on a stale register.
+            crate::arch::widen_f32(x.to_f64() as f32)
+        } else {
+            x.to_f64()
+        };
+        let (v, special) = k.eval_v(F64x1(xd));
         if !F64x1::any(special) {
             return F::from_f64(v.0);
         }

@@ -16,6 +16,26 @@ pub mod wasm32;
 #[cfg(target_arch = "x86_64")]
 pub mod x86_64;
 
+/// `x` as `f64`, written to a register whole.
+///
+/// On x86_64 `cvtss2sd` keeps its destination's upper half, so the conversion depends
+/// on whatever last wrote that register; at the entry of an out-of-line `eval` LLVM
+/// cannot see that writer and may pick one that holds the previous call's result,
+/// which chains independent calls one after another (`DistKernel::<f32>::eval` of a
+/// gamma: 26 ns per point against 11 with the chain broken). Zeroing the destination
+/// first breaks it. Other ISAs, and miri (no inline assembly), convert plainly.
+#[inline(always)]
+pub(crate) fn widen_f32(x: f32) -> f64 {
+    #[cfg(all(target_arch = "x86_64", not(miri)))]
+    {
+        x86_64::widen_f32(x)
+    }
+    #[cfg(not(all(target_arch = "x86_64", not(miri))))]
+    {
+        x as f64
+    }
+}
+
 /// Defines a token type whose tier is always available where its module is compiled
 /// (the ISA baseline, or features fixed for the whole build): the struct, `new` and
 /// `is_available`.

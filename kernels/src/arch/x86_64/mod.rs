@@ -10,6 +10,40 @@ pub use sse2::Sse2;
 
 pub(crate) use super::entry_points;
 
+/// `x` as `f64` in a register zeroed first (see [`crate::arch::widen_f32`]); the VEX
+/// forms where the build enables AVX, so that no legacy-SSE instruction lands among
+/// AVX code.
+#[cfg(not(miri))]
+#[inline(always)]
+pub(crate) fn widen_f32(x: f32) -> f64 {
+    let out: f64;
+    #[cfg(target_feature = "avx")]
+    // SAFETY: two register-to-register AVX instructions, AVX enabled for the whole
+    // build; no memory, stack or flags touched, `out` is not an input.
+    unsafe {
+        core::arch::asm!(
+            "vxorps {o}, {o}, {o}",
+            "vcvtss2sd {o}, {o}, {i}",
+            i = in(xmm_reg) x,
+            o = out(xmm_reg) out,
+            options(pure, nomem, nostack, preserves_flags),
+        );
+    }
+    #[cfg(not(target_feature = "avx"))]
+    // SAFETY: two register-to-register SSE2 instructions (the x86_64 baseline); no
+    // memory, stack or flags touched, `out` is not an input.
+    unsafe {
+        core::arch::asm!(
+            "xorps {o}, {o}",
+            "cvtss2sd {o}, {i}",
+            i = in(xmm_reg) x,
+            o = out(xmm_reg) out,
+            options(pure, nomem, nostack, preserves_flags),
+        );
+    }
+    out
+}
+
 /// True when the CPU (with `std`: detected at run time; without: the compile-time
 /// target features) has every feature named.
 macro_rules! detected {
