@@ -146,16 +146,17 @@ impl<F: Float> VectorKernel<F> for LogNormalKernel<F> {
     }
     #[inline(always)]
     fn eval_v<V: Vector>(&self, x: V) -> (V, V::Mask) {
-        let y = vm::ln_core(x);
-        let d = y - V::splat(self.mu.to_f64());
+        let mu = V::splat(self.mu.to_f64());
         // The three-operation form adds `c − μ` and subtracts `d`, so its rounding
         // errors grow with `|c − μ|` (at μ = −5e223 it returned 0 for −908); within 8
         // they are those of the other form's terms.
         let v = if self.c_minus_mu.abs() <= 8.0 {
+            let d = vm::ln_minus_core(x, mu);
             let u = d.mul_add(V::splat(self.half_prec), V::splat(1.0));
             (-d).mul_add(u, V::splat(self.c_minus_mu))
         } else {
-            let w = d * V::splat(self.w_scale);
+            let y = vm::ln_core(x);
+            let w = (y - mu) * V::splat(self.w_scale);
             (-w).mul_add(w, V::splat(self.c.to_f64()) - y)
         };
         (v, vm::ln_special(x))

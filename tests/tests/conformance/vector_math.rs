@@ -34,6 +34,15 @@ fn ulp_error(got: f64, hi: f64, lo: f64) -> f64 {
     ((got - hi) - lo).abs() / ulp
 }
 
+/// The ulp of `v` (as [`ulp_error`] measures it).
+fn ulp_of(v: f64) -> f64 {
+    if v == 0.0 {
+        return f64::from_bits(1);
+    }
+    let e = ((v.abs().to_bits() >> 52) as i32).max(1);
+    f64::from_bits(((e - 52).max(1) as u64) << 52).max(f64::from_bits(1))
+}
+
 /// Applies `f` to `xs` in vectors of `V` (the tail padded with 1.0).
 fn apply<V: Vector>(f: impl Fn(V) -> V, xs: &[f64]) -> Vec<f64> {
     let l = V::LANES;
@@ -173,6 +182,62 @@ fn check_tier<V: Vector>(tier: &str, run: &dyn Fn(&mut dyn FnMut())) {
             "{tier}: ln_reduce16 differs from the lane-by-lane form"
         );
     }
+    // ln x − a without ln x rounded first (the lognormal's ln x − μ): within one ulp of
+    // max(|ln x|, |a|, |ln x − a|) for a few `a`, including `a` = the rounded ln x (cancellation:
+    // the exact result is the reference's low part).
+    let pts = xs(&ln_d);
+    let mut wm = (0.0f64, 0.0f64, 0.0f64);
+    for a in [0.0, 0.7, -2.5, 40.0, f64::NAN] {
+        let mut got = Vec::new();
+        run(&mut || {
+            got = if a.is_nan() {
+                let his: Vec<f64> = ln_d.iter().map(|r| r.1).collect();
+                pts.iter()
+                    .zip(&his)
+                    .map(|(&x, &h)| {
+                        let mut v = V::Array::default();
+                        v.as_mut().fill(x);
+                        let mut av = V::Array::default();
+                        av.as_mut().fill(h);
+                        vector::ln_minus_core(V::from_array(v), V::from_array(av))
+                            .to_array()
+                            .as_ref()[0]
+                    })
+                    .collect()
+            } else {
+                apply::<V>(|v| vector::ln_minus_core(v, V::splat(a)), &pts)
+            };
+        });
+        for (g, &(x, hi, lo)) in got.iter().zip(&ln_d) {
+            let a = if a.is_nan() { hi } else { a };
+            // (hi − a) + lo exactly: hi − a as s + e (two-sum), then the small terms.
+            let s = hi - a;
+            let bb = s - hi;
+            let e = (hi - (s - bb)) + (-a - bb);
+            let exact_small = e + lo;
+            let scale = hi.abs().max(a.abs()).max(s.abs());
+            let e = ((*g - s) - exact_small).abs() / ulp_of(scale);
+            assert!(!e.is_nan(), "{tier}: ln_minus_core({x:e}, {a:e}) = {g:e}");
+            if e > wm.0 {
+                wm = (e, x, a);
+            }
+        }
+    }
+    println!(
+        "{tier:<9} ln_minus_core {:.3} ulp of max(|ln x|, |a|, |ln x − a|) (x={:e}, a={:e})",
+        wm.0, wm.1, wm.2
+    );
+    // Table method: half an ulp of `hi − a` and of the result, and the low part's
+    // error (the rounding of `r + small`, at most 2^-5 of an ulp). Quotient method:
+    // `ln x`'s error (0.76 ulp) and half an ulp of the result.
+    let bound = if V::LN_TABLE16 { 1.04 } else { 1.26 };
+    assert!(
+        wm.0 <= bound,
+        "{tier}: ln x − a error {} at x={:e}, a={:e}",
+        wm.0,
+        wm.1,
+        wm.2
+    );
     println!(
         "{tier:<9} ln {:.3} ulp (x={:e})  exp {:.3} ulp (x={:e})  ln_1p {:.3} ulp (x={:e})  lgamma {:.3} ulp (x={:e})",
         wl.0, wl.1, wb.0, wb.1, wc.0, wc.1, wg.0, wg.1

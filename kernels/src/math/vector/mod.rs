@@ -20,7 +20,7 @@ pub use counts::{bd0, lgamma_pos, ln_factorial_small, stirlerr_int, stirling_ser
 pub use exp::{exp, exp_core, exp_special};
 pub use lgamma::{lgamma, lgamma_core, lgamma_special};
 pub(crate) use ln::table16;
-pub use ln::{ln, ln_core, ln_core_dw, ln_reduce16_lanes, ln_special, ln_table16};
+pub use ln::{ln, ln_core, ln_core_dw, ln_minus_core, ln_reduce16_lanes, ln_special, ln_table16};
 pub use ln1pmx::{ln_ratio_m1, ln1pmx_core};
 pub use log1p::{ln_1p, ln_1p_core, ln_1p_special};
 
