@@ -25,6 +25,9 @@ fn run<F: Float>(n: usize, families: &[String]) {
             let a = ns_per_elem(n, b, || {
                 black_box(ev.sum(black_box(&xs)));
             });
+            let cm = ns_per_elem(n, b, || {
+                black_box(&k).map_scalar(black_box(&xs), &mut out).unwrap();
+            });
             let vm = ns_per_elem(n, b, || {
                 black_box(&k).map(black_box(&xs), &mut out).unwrap();
             });
@@ -32,7 +35,7 @@ fn run<F: Float>(n: usize, families: &[String]) {
                 ev.map(black_box(&xs), &mut out).unwrap();
             });
             println!(
-                "{f} n={n}: sum closure {cs:.3} simd {vs:.3} auto {a:.3} ({}) | map simd {vm:.3} auto {am:.3} ({})",
+                "{f} n={n}: sum closure {cs:.3} simd {vs:.3} auto {a:.3} ({}) | map closure {cm:.3} simd {vm:.3} auto {am:.3} ({})",
                 ev.sum_backend_for(n),
                 ev.backend_for(n)
             );
