@@ -49,8 +49,6 @@ impl Neg for F64x1 {
 }
 
 const SHIFT: f64 = 6_755_399_441_055_744.0; // 1.5 · 2^52
-const TWO52: f64 = 4_503_599_627_370_496.0;
-const TWO52_BITS: u64 = 0x4330_0000_0000_0000;
 
 impl Vector for F64x1 {
     const LANES: usize = 1;
@@ -155,7 +153,8 @@ impl Vector for F64x1 {
         // would merge into its destination's stale upper half, a false dependency on
         // whatever last wrote that register (it chained one-point calls through their
         // results: f32 gamma 26 against 11 ns per point).
-        let k = f64::from_bits((ix >> 52) | TWO52_BITS) - (TWO52 + 1023.0);
+        let k = f64::from_bits((ix >> 52) | super::generic::TWO52_BITS)
+            - (super::generic::TWO52 + 1023.0);
         let m = f64::from_bits((ix & super::generic::MANT_MASK) + super::generic::SQRT_HALF_BITS);
         (F64x1(k), F64x1(m))
     }
