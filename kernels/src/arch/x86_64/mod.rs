@@ -17,30 +17,26 @@ pub(crate) use super::entry_points;
 #[inline(always)]
 pub(crate) fn widen_f32(x: f32) -> f64 {
     let out: f64;
+    macro_rules! zero_then_widen {
+        ($zero:literal, $widen:literal) => {
+            // SAFETY: two register-to-register instructions of SSE2 (the x86_64
+            // baseline) or, in their VEX forms, of AVX where the whole build enables
+            // it; no memory, stack or flags touched, and `out` is not an input.
+            unsafe {
+                core::arch::asm!(
+                    $zero,
+                    $widen,
+                    i = in(xmm_reg) x,
+                    o = out(xmm_reg) out,
+                    options(pure, nomem, nostack, preserves_flags),
+                )
+            }
+        };
+    }
     #[cfg(target_feature = "avx")]
-    // SAFETY: two register-to-register AVX instructions, AVX enabled for the whole
-    // build; no memory, stack or flags touched, `out` is not an input.
-    unsafe {
-        core::arch::asm!(
-            "vxorps {o}, {o}, {o}",
-            "vcvtss2sd {o}, {o}, {i}",
-            i = in(xmm_reg) x,
-            o = out(xmm_reg) out,
-            options(pure, nomem, nostack, preserves_flags),
-        );
-    }
+    zero_then_widen!("vxorps {o}, {o}, {o}", "vcvtss2sd {o}, {o}, {i}");
     #[cfg(not(target_feature = "avx"))]
-    // SAFETY: two register-to-register SSE2 instructions (the x86_64 baseline); no
-    // memory, stack or flags touched, `out` is not an input.
-    unsafe {
-        core::arch::asm!(
-            "xorps {o}, {o}",
-            "cvtss2sd {o}, {i}",
-            i = in(xmm_reg) x,
-            o = out(xmm_reg) out,
-            options(pure, nomem, nostack, preserves_flags),
-        );
-    }
+    zero_then_widen!("xorps {o}, {o}", "cvtss2sd {o}, {i}");
     out
 }
 
