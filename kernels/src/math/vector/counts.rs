@@ -61,12 +61,10 @@ pub fn lgamma_pos<V: Vector>(x: V) -> V {
     let eight = V::splat(8.0);
     let small = V::lt(x, eight);
     let y = V::select(small, x + eight, x);
-    let mut prod = x;
-    let mut k = 1.0;
-    while k < 8.0 {
-        prod = prod * (x + V::splat(k));
-        k += 1.0;
-    }
+    // x(x+1)⋯(x+7) as a tree of products: three multiplications deep instead of seven
+    // (the product and its logarithm are the longest chain of the kernels that use this).
+    let f = |k: f64| x + V::splat(k);
+    let prod = (x * f(1.0)) * (f(2.0) * f(3.0)) * ((f(4.0) * f(5.0)) * (f(6.0) * f(7.0)));
     let half = V::splat(0.5);
     let lg =
         (y - half).mul_add(ln_core(y), V::splat(crate::math::LN_SQRT_2PI) - y) + stirling_series(y);
