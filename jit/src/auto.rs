@@ -45,18 +45,27 @@ const RECHECK: u64 = 4 * HOT;
 const LARGE: usize = 256;
 /// Points of the caller's batch timed at the decision.
 const SAMPLE: usize = 4096;
-/// Batches at least this long are timed on their first this many points instead (a
-/// map's input and output, 4 MiB for f64, are then larger than the L2): at that size a
-/// map runs at the speed of the memory system, where the two backends rank differently
-/// (the JIT's 16-byte stores beat AVX-512's on normal, exponential and laplace maps
-/// of 1e6 points).
+/// Batches at least this long are timed whole, up to [`SAMPLE_CAP`] points, instead of
+/// on a repeated [`SAMPLE`]: a map's input and output (from 4 MiB for f64) are then
+/// larger than the L2, the map runs at the speed of the memory system, and there the
+/// two backends rank differently (the JIT's 16-byte stores beat AVX-512's on normal,
+/// exponential and laplace maps of 1e6 points, by a few percent). A sample shorter
+/// than the batch would sit in a cache level the batch does not fit in.
 const SAMPLE_LARGE: usize = 1 << 18;
+/// Most points of a large batch timed at the decision (16 MiB of f64 input).
+const SAMPLE_CAP: usize = 1 << 21;
 /// Interleaved timing rounds per side on a large sample.
 const ROUNDS_LARGE: usize = 5;
 /// Points evaluated per timing (the sample, repeated).
 const TIMED: usize = 16_384;
 /// Interleaved timing rounds per side at the decision.
 const ROUNDS: usize = 9;
+/// The JIT is chosen when its best time is below this fraction of the AOT tier's. Two
+/// measurements [`RECHECK`] points apart must agree, which is the guard against noise;
+/// the margin only keeps a tie on the AOT tier. (At 5%, the JIT's lead of a few percent
+/// on 1e6-point maps of normal, laplace and bernoulli was left unused, and `auto` ran
+/// 1.11–1.19x behind the JIT in `expfam bench` there.)
+const MARGIN: f64 = 0.98;
 
 /// The size class of a batch of `n >= SMALL` points: 0 small, 1 large (see [`LARGE`]).
 fn class(n: usize) -> usize {
@@ -328,8 +337,8 @@ impl<F: Float> Evaluator<F> {
     /// Compiles (once) and times JIT against AOT on a sample of the caller's data,
     /// writing to the start of `out` (the caller's output for a map: where the input and
     /// output sit relative to each other changes a map's speed, by 4K aliasing for one,
-    /// and differently for the two backends); favours the JIT only if it is at least 5%
-    /// faster.
+    /// and differently for the two backends); favours the JIT only if it is faster by
+    /// [`MARGIN`].
     fn decide(
         &self,
         xs: &[F],
@@ -351,7 +360,7 @@ impl<F: Float> Evaluator<F> {
             return Choice::Aot;
         };
         let (sample, rounds) = if xs.len() >= SAMPLE_LARGE {
-            (&xs[..SAMPLE_LARGE], ROUNDS_LARGE)
+            (&xs[..xs.len().min(SAMPLE_CAP)], ROUNDS_LARGE)
         } else {
             (&xs[..xs.len().min(SAMPLE)], ROUNDS)
         };
@@ -375,7 +384,7 @@ impl<F: Float> Evaluator<F> {
             t_aot = t_aot.min(time(&|o| aot(sample, o)));
             t_jit = t_jit.min(time(&|o| jit(k, sample, o)));
         }
-        if t_jit < 0.95 * t_aot {
+        if t_jit < MARGIN * t_aot {
             Choice::Jit(Arc::clone(k))
         } else {
             Choice::Aot
