@@ -15,18 +15,28 @@ pub fn ns_per_elem(n: usize, budget: Duration, mut op: impl FnMut()) -> f64 {
 /// and their ratios hold. `budget` is each op's.
 pub fn ns_per_elem_each(n: usize, budget: Duration, ops: &mut [&mut dyn FnMut()]) -> Vec<f64> {
     const SAMPLES: usize = 7;
-    // Warm-up, and calibration of how many calls fit in one sample.
+    // Warm-up (at least three calls: an adaptive evaluator settles its backend in its
+    // first calls, and one decision can cost ten calls), then calibration of how many
+    // calls fit in one sample on calls after it. Calibrated on the warm-up itself, an
+    // `auto` op counted its decision as a call and got far fewer calls per sample than
+    // the others, so the first call of each sample (its data pushed out of the L3 by
+    // the op before) weighed on its median: 1e6-point `auto` maps on the AVX-512 tier
+    // measured 1.13–1.57x the `simd` rows, which run the same code; 0.91–1.04x after.
     let sample = budget / 8;
     let reps: Vec<u64> = ops
         .iter_mut()
         .map(|op| {
-            let start = Instant::now();
-            let mut calls = 0u64;
-            while start.elapsed() < sample / 2 || calls == 0 {
-                op();
-                calls += 1;
-            }
-            let per_call = start.elapsed().as_secs_f64() / calls as f64;
+            let run = |op: &mut &mut dyn FnMut(), least: Duration, min_calls: u64| {
+                let start = Instant::now();
+                let mut calls = 0u64;
+                while start.elapsed() < least || calls < min_calls {
+                    op();
+                    calls += 1;
+                }
+                start.elapsed().as_secs_f64() / calls as f64
+            };
+            run(op, sample / 4, 3);
+            let per_call = run(op, sample / 4, 2);
             ((sample.as_secs_f64() / per_call) as u64).max(1)
         })
         .collect();
