@@ -20,8 +20,9 @@ pub fn ns_per_elem_each(n: usize, budget: Duration, ops: &mut [&mut dyn FnMut()]
     // calls fit in one sample on calls after it. Calibrated on the warm-up itself, an
     // `auto` op counted its decision as a call and got far fewer calls per sample than
     // the others, so the first call of each sample (its data pushed out of the L3 by
-    // the op before) weighed on its median: 1e6-point `auto` maps on the AVX-512 tier
-    // measured 1.13–1.57x the `simd` rows, which run the same code; 0.91–1.04x after.
+    // the op before) weighed on its median: f64 `auto` maps of 1e6 points, on the
+    // AVX-512 tier, measured 1.00–1.39x the `simd` rows, which run the same code; 0.90–
+    // 1.09x in three runs after, but for one lognormal row (1.52x) in a noisy one.
     let sample = budget / 8;
     let reps: Vec<u64> = ops
         .iter_mut()

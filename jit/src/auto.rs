@@ -62,9 +62,9 @@ const TIMED: usize = 16_384;
 const ROUNDS: usize = 9;
 /// The JIT is chosen when its best time is below this fraction of the AOT tier's. Two
 /// measurements [`RECHECK`] points apart must agree, which is the guard against noise;
-/// the margin only keeps a tie on the AOT tier. (At 5%, the JIT's lead of a few percent
-/// on 1e6-point maps of normal, laplace and bernoulli was left unused, and `auto` ran
-/// 1.11–1.19x behind the JIT in `expfam bench` there.)
+/// the margin only keeps a tie on the AOT tier. (At 5% the JIT's lead on 1e6-point
+/// maps of the cheap families, 3–8% in a scratch timing of normal, laplace, bernoulli
+/// and exponential, mostly went unused.)
 const MARGIN: f64 = 0.98;
 
 /// The size class of a batch of `n >= SMALL` points: 0 small, 1 large (see [`LARGE`]).

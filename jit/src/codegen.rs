@@ -105,9 +105,9 @@ fn data() -> MemFlagsData {
 
 /// A lookup-table read ([`Op::Gather`]): the tables never change while code that reads
 /// them exists and the index is clamped into the table, so the load is pure to
-/// Cranelift. It is then placed next to its use, where x86-64 folds it into the
-/// instruction that puts the lane in place, instead of where the tape has it, which
-/// kept both lanes in registers (spilled, under pressure) until the vector was built.
+/// Cranelift. It is then placed next to the lane insert that uses it, instead of where
+/// the tape has it, which kept both lanes in registers (spilled, under pressure) until
+/// the vector was built.
 fn table_read() -> MemFlagsData {
     MemFlagsData::trusted().with_readonly().with_can_move()
 }
