@@ -583,7 +583,7 @@ fn print_table(rows: &[Row]) {
             .map(|r| r.ns)
     };
     out!(
-        "ns/element (median of 7); closure = the scalar precomputed-constant kernel, \
+        "ns/element (median of 21); closure = the scalar precomputed-constant kernel, \
          simd = the same at tier {}; jit = Cranelift code (2 lanes); auto = Evaluator::auto \
          after warm-up; rooflines at tier {}",
         expfam_kernels::simd::current(),

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 /// Median nanoseconds per element of `op`, which processes `n` elements per call.
-/// `budget` is the total time to spend (split into 7 samples after a warm-up).
+/// `budget` is the total time to spend (split into 21 samples after a warm-up).
 pub fn ns_per_elem(n: usize, budget: Duration, mut op: impl FnMut()) -> f64 {
     ns_per_elem_each(n, budget, &mut [&mut op])[0]
 }
@@ -14,7 +14,44 @@ pub fn ns_per_elem(n: usize, budget: Duration, mut op: impl FnMut()) -> f64 {
 /// `k + 1` of every other, so a change in the machine's load moves all of them alike
 /// and their ratios hold. `budget` is each op's.
 pub fn ns_per_elem_each(n: usize, budget: Duration, ops: &mut [&mut dyn FnMut()]) -> Vec<f64> {
-    const SAMPLES: usize = 7;
+    // 21 samples, not 7 (the same budget): this shared host's bursts of load hit one
+    // op's sample and not its neighbour's, and with 7 the median kept them. Identical
+    // code timed as three rows (`examples/timing_noise`, n = 1000, 14 families)
+    // differed by up to 1.08-1.33x per round (mean 1.22x, six rounds) with 7 samples,
+    // and by up to 1.01-1.16x (mean 1.06x, nine rounds) with 21.
+    const SAMPLES: usize = 21;
+    samples_each(n, budget, SAMPLES, ops)
+        .into_iter()
+        .map(|mut s| {
+            s.sort_by(f64::total_cmp);
+            s[SAMPLES / 2]
+        })
+        .collect()
+}
+
+/// Every sample of [`ns_per_elem_each`], in ns per element: `samples` of each op
+/// (at least one), taken in turn, each about `budget / (samples + 1)` long.
+///
+/// ```
+/// use std::{hint::black_box, time::Duration};
+/// let mut a = || {
+///     black_box(black_box(2.0f64).ln());
+/// };
+/// let mut b = || {
+///     black_box(black_box(2.0f64).exp());
+/// };
+/// let t = expfam_bench::timing::samples_each(1, Duration::from_millis(4), 3, &mut [&mut a, &mut b]);
+/// assert_eq!((t.len(), t[0].len(), t[1].len()), (2, 3, 3));
+/// assert!(t.iter().flatten().all(|&ns| ns > 0.0 && ns.is_finite()));
+/// ```
+pub fn samples_each(
+    n: usize,
+    budget: Duration,
+    samples: usize,
+    ops: &mut [&mut dyn FnMut()],
+) -> Vec<Vec<f64>> {
+    let samples = samples.max(1);
+    let sample = budget / (samples as u32 + 1);
     // Warm-up (at least three calls: an adaptive evaluator settles its backend in its
     // first calls, and one decision can cost ten calls), then calibration of how many
     // calls fit in one sample on calls after it. Calibrated on the warm-up itself, an
@@ -23,7 +60,6 @@ pub fn ns_per_elem_each(n: usize, budget: Duration, ops: &mut [&mut dyn FnMut()]
     // the op before) weighed on its median: f64 `auto` maps of 1e6 points, on the
     // AVX-512 tier, measured 1.00–1.39x the `simd` rows, which run the same code; 0.90–
     // 1.09x in three runs after, but for one lognormal row (1.52x) in a noisy one.
-    let sample = budget / 8;
     let reps: Vec<u64> = ops
         .iter_mut()
         .map(|op| {
@@ -41,21 +77,15 @@ pub fn ns_per_elem_each(n: usize, budget: Duration, ops: &mut [&mut dyn FnMut()]
             ((sample.as_secs_f64() / per_call) as u64).max(1)
         })
         .collect();
-    let mut samples = vec![Vec::with_capacity(SAMPLES); ops.len()];
-    for _ in 0..SAMPLES {
-        for ((op, &reps), samples) in ops.iter_mut().zip(&reps).zip(&mut samples) {
+    let mut times = vec![Vec::with_capacity(samples); ops.len()];
+    for _ in 0..samples {
+        for ((op, &reps), times) in ops.iter_mut().zip(&reps).zip(&mut times) {
             let t = Instant::now();
             for _ in 0..reps {
                 op();
             }
-            samples.push(t.elapsed().as_secs_f64() * 1e9 / (reps as f64 * n as f64));
+            times.push(t.elapsed().as_secs_f64() * 1e9 / (reps as f64 * n as f64));
         }
     }
-    samples
-        .into_iter()
-        .map(|mut s| {
-            s.sort_by(f64::total_cmp);
-            s[SAMPLES / 2]
-        })
-        .collect()
+    times
 }

@@ -215,13 +215,22 @@ impl<F: Float> Evaluator<F> {
     /// `out[i] = ln p(xs[i])`. One point is the closure's [`eval`](Self::eval), fewer
     /// than 8 the closure's batch loop; longer batches go to the backend settled for
     /// their size class.
-    #[inline]
+    #[inline(always)]
     pub fn map(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
         if let ([x], [o]) = (xs, &mut *out) {
-            // One point: the closure's `eval` inline, no batch loop to set up.
+            // One point: the closure's `eval` in the caller, no batch loop to set up.
+            // Kept apart from the batch paths below so that it inlines alone: with
+            // them, `map` stayed a call of its own in `expfam`, whose prologue (five
+            // registers saved) a single point paid before reaching `eval`.
             *o = self.kernel.eval(*x);
             return Ok(());
         }
+        self.map_batch(xs, out)
+    }
+
+    /// [`map`](Self::map) of any length but one.
+    #[inline]
+    fn map_batch(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
         if xs.len() < SMALL {
             // The closure's own batch loop (one dispatch on the family, not one per point).
             return self.kernel.map_scalar(xs, out);
