@@ -28,5 +28,17 @@ quiet_fuzz() {
     fi
     return "$rc"
 }
-step "fuzz cli (${secs}s)" quiet_fuzz cli -dict=cli.dict
-step "fuzz constructors (${secs}s)" quiet_fuzz constructors
+# Both targets at once: each fuzzer is one process on one core, and CI has two.
+both_fuzz() {
+    local cli=0 constructors=0
+    quiet_fuzz cli -dict=cli.dict >"$ROOT/target/fuzz-cli.out" 2>&1 &
+    local pid=$!
+    quiet_fuzz constructors >"$ROOT/target/fuzz-constructors.out" 2>&1 || constructors=$?
+    wait "$pid" || cli=$?
+    echo "--- cli (exit $cli)"
+    cat "$ROOT/target/fuzz-cli.out"
+    echo "--- constructors (exit $constructors)"
+    cat "$ROOT/target/fuzz-constructors.out"
+    [ "$cli" -eq 0 ] && [ "$constructors" -eq 0 ]
+}
+step "fuzz cli + constructors (${secs}s each, concurrently)" both_fuzz
