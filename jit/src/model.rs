@@ -174,7 +174,7 @@ pub enum ModelPlan {
     Fused,
     /// The family terms at the dispatched AOT SIMD tier (wider than the JIT's vectors),
     /// every term of a step of rows in turn
-    /// ([`simd::map_terms_at`](expfam_kernels::simd::map_terms_at)), so that each
+    /// ([`simd::map_terms_at`]), so that each
     /// column is read as a steady stream. With expression terms, the rows go in blocks
     /// that stay in L1: per block, one JIT loop writes the expression terms and the
     /// family terms add into the block. Each column is read once and the output
