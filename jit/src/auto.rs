@@ -247,8 +247,9 @@ impl<F: Float> Evaluator<F> {
     /// batches, mismatched lengths and unsettled operations go out of line
     /// ([`map_other`](Self::map_other)). With all of them here, the function kept a
     /// 472-byte frame and the AOT path a call of its own (six registers saved in each):
-    /// auto's 16-point gamma map took 3.39-3.49 ns/element against 2.78-2.79 through
-    /// [`Kernel::map`] on the same tier (`examples/auto_vs_best`, f64).
+    /// auto's 16-point gamma map took 1.21-1.25x the time of [`Kernel::map`] on the
+    /// tier it runs, 1.08-1.10x since (`cargo run --release -p expfam-bench --example
+    /// auto_overhead -- 16 gamma`, six output offsets).
     #[inline]
     fn map_batch(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
         if xs.len() >= SMALL && xs.len() == out.len() {
