@@ -6,17 +6,14 @@
 //! budget by default; the bench takes the median of 21) it prints the worst ratio
 //! between the identical rows over the families, and auto's map over the best of them.
 //! `SAMPLES=7,21 cargo run --release -p expfam-bench --example timing_noise -- N [ROUNDS]`
-use expfam_bench::{bench_dist, inputs, timing::samples_each};
+use expfam_bench::{
+    bench_dist, inputs,
+    timing::{median, samples_each},
+};
 use expfam_kernels::{FAMILIES, Kernel};
 use std::cell::RefCell;
 use std::hint::black_box;
 use std::time::Duration;
-
-fn median(s: &[f64]) -> f64 {
-    let mut s = s.to_vec();
-    s.sort_by(f64::total_cmp);
-    s[s.len() / 2]
-}
 
 fn min(s: &[f64]) -> f64 {
     s.iter().copied().fold(f64::INFINITY, f64::min)

@@ -21,12 +21,20 @@ pub fn ns_per_elem_each(n: usize, budget: Duration, ops: &mut [&mut dyn FnMut()]
     // and by up to 1.01-1.16x (mean 1.06x, nine rounds) with 21.
     const SAMPLES: usize = 21;
     samples_each(n, budget, SAMPLES, ops)
-        .into_iter()
-        .map(|mut s| {
-            s.sort_by(f64::total_cmp);
-            s[SAMPLES / 2]
-        })
+        .iter()
+        .map(|s| median(s))
         .collect()
+}
+
+/// The median of `samples` (the upper one of an even count; NaN for none).
+///
+/// ```
+/// assert_eq!(expfam_bench::timing::median(&[3.0, 1.0, 2.0]), 2.0);
+/// ```
+pub fn median(samples: &[f64]) -> f64 {
+    let mut s = samples.to_vec();
+    s.sort_by(f64::total_cmp);
+    s.get(s.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// Every sample of [`ns_per_elem_each`], in ns per element: `samples` of each op
