@@ -429,7 +429,7 @@ fn measure<F: Float>(
                 let mut cold = jit.clone();
                 cold.set_templates(false);
                 let median = |jit: &expfam_jit::Jit, count: usize, moved: bool| {
-                    let mut ts: Vec<f64> = (1..=count)
+                    let ts: Vec<f64> = (1..=count)
                         .map(|k| {
                             let d = if moved {
                                 let ps: Vec<F> = moved_params(family, k)
@@ -445,8 +445,7 @@ fn measure<F: Float>(
                             t.elapsed().as_secs_f64() * 1e9
                         })
                         .collect();
-                    ts.sort_by(f64::total_cmp);
-                    ts[ts.len() / 2]
+                    timing::median(&ts)
                 };
                 for (op, ns) in [
                     ("compile", median(&cold, 15, false)),
