@@ -223,6 +223,52 @@ fn every_unroll_matches_the_scalar_kernel(
     }
 }
 
+/// Sums longer than the sum entry point's chunk (512 rows), ending on both sides of
+/// each chunk boundary, from two offsets: the rows of the special-lane set where the
+/// kernel is finite, repeated, against the scalar kernel's sum.
+#[rstest]
+fn sums_across_chunks_match_the_scalar_kernel(
+    #[values(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)] i: usize,
+) {
+    let family = FAMILIES[i];
+    let jit = jit();
+    let p = &params_of(family)[0];
+    let d = Dist::<f64>::from_name(family, p).unwrap();
+    let (k, scalar) = (jit.compile(&d).unwrap(), d.kernel());
+    let p32: Vec<f32> = p.iter().map(|&v| v as f32).collect();
+    let d32 = Dist::<f32>::from_name(family, &p32).unwrap();
+    let (k32, s32) = (jit.compile(&d32).unwrap(), d32.kernel());
+    let mut finite: Vec<f64> = awkward()
+        .into_iter()
+        .filter(|&x| scalar.eval_scalar(x).is_finite() && s32.eval_scalar(x as f32).is_finite())
+        .collect();
+    assert!(!finite.is_empty(), "{family}: no finite rows");
+    while finite.len() < 1600 {
+        finite.extend_from_within(..finite.len().min(1600 - finite.len()));
+    }
+    let close = |got: f64, want: f64, bound: f64| {
+        got.is_finite() && (got - want).abs() <= bound * want.abs().max(1.0)
+    };
+    for start in [0, 1] {
+        for n in [511, 512, 513, 1023, 1024, 1025, 1537] {
+            let xs = &finite[start..start + n];
+            let want: f64 = xs.iter().map(|&x| scalar.eval_scalar(x)).sum();
+            let got = k.sum(xs);
+            assert!(
+                close(got, want, 1e-12),
+                "{family} n={n}: sum {got:e} vs {want:e}"
+            );
+            let xs32: Vec<f32> = xs.iter().map(|&x| x as f32).collect();
+            let want: f64 = xs32.iter().map(|&x| s32.eval_scalar(x) as f64).sum();
+            let got = k32.sum(&xs32) as f64;
+            assert!(
+                close(got, want, 1e-5),
+                "{family} f32 n={n}: sum {got:e} vs {want:e}"
+            );
+        }
+    }
+}
+
 #[test]
 fn length_mismatch_is_an_error_and_empty_batches_are_fine() {
     let k = jit()
