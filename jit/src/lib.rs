@@ -120,8 +120,8 @@ impl From<ModelError> for JitError {
 pub struct Jit {
     isa: OwnedTargetIsa,
     /// The same target at `opt_level=none` with the single-pass register allocator,
-    /// for the two entry points (a call and a return each): Cranelift's fixed cost
-    /// per function is most of their compile time, and there is nothing to optimize.
+    /// for the map entry point (a call and a return): Cranelift's fixed cost per
+    /// function is most of its compile time, and there is nothing to optimize.
     stub_isa: OwnedTargetIsa,
     target: Target,
     verify: bool,
@@ -562,7 +562,8 @@ impl Jit {
                 patchable: false,
             });
             codegen::build_entry(func, &mut fbc, &self.target, mode, f32, callee);
-            self.compile_func(&mut ctx, true, id)
+            // The sum has a loop of its own: it gets the optimizing ISA.
+            self.compile_func(&mut ctx, mode == Mode::Map, id)
         };
         let stubs = [compile(Mode::Map, MAP_STUB)?, compile(Mode::Sum, SUM_STUB)?];
         Ok(cell.get_or_init(|| stubs))
