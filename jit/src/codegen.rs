@@ -444,12 +444,7 @@ fn load_rows(
         .iter()
         .map(|&c| {
             let addr = b.ins().iadd(c, byte);
-            let x = if f32 {
-                let x = b.ins().load(types::F32, data(), addr, 0);
-                b.ins().fpromote(types::F64, x)
-            } else {
-                b.ins().load(types::F64, data(), addr, 0)
-            };
+            let x = load_row(b, addr, f32);
             BlockArg::Value(b.ins().splat(FV, x))
         })
         .collect();
@@ -457,6 +452,16 @@ fn load_rows(
 
     b.switch_to_block(join);
     b.block_params(join).to_vec()
+}
+
+/// The row at `addr` (an `F`), as an `f64`.
+fn load_row(b: &mut FunctionBuilder, addr: Value, f32: bool) -> Value {
+    if f32 {
+        let x = b.ins().load(types::F32, data(), addr, 0);
+        b.ins().fpromote(types::F64, x)
+    } else {
+        b.ins().load(types::F64, data(), addr, 0)
+    }
 }
 
 /// Stores the vector `v` of rows loaded by [`load_rows`] at offset `byte` of `out`,
@@ -633,12 +638,7 @@ pub(crate) fn build_entry(
     b.switch_to_block(row);
     let byte = b.ins().ishl_imm_u(tp[0], shift);
     let addr = b.ins().iadd(buf, byte);
-    let x = if f32 {
-        let x = b.ins().load(types::F32, data(), addr, 0);
-        b.ins().fpromote(types::F64, x)
-    } else {
-        b.ins().load(types::F64, data(), addr, 0)
-    };
+    let x = load_row(&mut b, addr, f32);
     // The other lane is zero.
     let x = b.ins().scalar_to_vector(FV, x);
     rest[1] = b.ins().fadd(tp[1], x);
@@ -714,9 +714,9 @@ pub(crate) fn build(
     let h = hoist(&mut b, t, p.tape, &any_live, baked);
     // A few constants stay in registers through the loop: each is stored here, once
     // a call, which makes Cranelift compute it here (it places a constant where it is
-    // used, so in the loop, a load per step). Many would not fit: those are left to
-    // the loop (exponential's f32 map at n = 4096: 0.87 of the SSE2 tier's time with
-    // its four constants in registers, 0.95 loaded each step; `jit_speed`).
+    // used, so in the loop: exponential's f32 step loaded three and zeroed one, per
+    // eight vectors, in Cranelift's disassembly). Many would not fit: those are left
+    // to the loop.
     let pinned: Vec<Value> = h
         .consts
         .iter()
@@ -727,7 +727,7 @@ pub(crate) fn build(
     if pinned.len() <= PINNED {
         let slot = b.create_sized_stack_slot(ir::StackSlotData::new(
             ir::StackSlotKind::ExplicitSlot,
-            16 * PINNED as u32,
+            16 * pinned.len() as u32,
             4,
         ));
         for (k, &c) in pinned.iter().enumerate() {
