@@ -735,21 +735,15 @@ pub(crate) fn build(
         }
     }
     let fb_sig = b.import_signature(fallback_signature(t));
-    let zero_f = b.ins().f64const(0.0);
-    let zero_v = b.ins().splat(FV, zero_f);
     let start = if t.pointer == types::I64 {
         start
     } else {
         b.ins().uextend(types::I64, start)
     };
-    // Loop state, the parameters of every loop block: the row index and one vector
-    // accumulator (fallback sums enter its lane 0). One accumulator keeps the map
-    // loop free of dead state; the sum adds each step's values as a tree first.
+    // Loop state, the parameter of every loop block: the row index.
     let state = |b: &mut FunctionBuilder, blk: ir::Block| {
         b.append_block_param(blk, types::I64);
-        b.append_block_param(blk, FV);
     };
-    let init = [start, zero_v];
 
     let to_ptr = |b: &mut FunctionBuilder, v: Value| {
         if t.pointer == types::I64 {
@@ -758,19 +752,17 @@ pub(crate) fn build(
             b.ins().ireduce(t.pointer, v)
         }
     };
-    // Calls the fallback for `count` rows from `i` (it stores them into `out`). The
-    // loop state's accumulator is a zero passed along (Cranelift drops it).
-    let fallback = |b: &mut FunctionBuilder, i: Value, count: Value, acc: Value| {
+    // Calls the fallback for `count` rows from `i` (it stores them into `out`).
+    let fallback = |b: &mut FunctionBuilder, i: Value, count: Value| {
         let ctx = b.ins().iconst(t.pointer, baked.ctx as i64);
         let callee = b.ins().iconst(t.pointer, baked.fallback as i64);
         b.ins()
             .call_indirect(fb_sig, callee, &[ctx, src, out, i, count]);
-        acc
     };
 
     // One step: `vectors` vectors of `program` (outputs, liveness) from row `i`. A set
-    // lane in any of their masks branches to `slow`; otherwise they are stored (map)
-    // or added to `acc` (sum), and the step jumps to `next.0` with `(next.1, acc)`.
+    // lane in any of their masks branches to `slow`; otherwise they are stored and the
+    // step jumps to `next.0` with `next.1`.
     // With `seed` (the values of an emission of the same vectors in a dominating
     // block) nothing is loaded and nothing computed there is computed again. With
     // `single` (one vector), the flag of [`load_rows`]: the step may hold a last odd
@@ -780,7 +772,6 @@ pub(crate) fn build(
                 program: ((Id, Id), &[bool]),
                 vectors: usize,
                 i: Value,
-                acc: Value,
                 next: (ir::Block, Value),
                 slow: ir::Block,
                 seed: Option<Vec<Env>>,
@@ -838,13 +829,13 @@ pub(crate) fn build(
                 two,
                 lone,
                 next.0,
-                &args(&[next.1, acc]),
+                &args(&[next.1]),
             );
         } else {
             for (k, &v) in vals.iter().enumerate() {
                 store(b, v, out, byte, 2 * k as i32, f32);
             }
-            b.ins().jump(next.0, &args(&[next.1, acc]));
+            b.ins().jump(next.0, &args(&[next.1]));
         }
         envs
     };
@@ -856,7 +847,7 @@ pub(crate) fn build(
     state(&mut b, tail);
     let hdr = b.create_block();
     state(&mut b, hdr);
-    b.ins().jump(hdr, &args(&init));
+    b.ins().jump(hdr, &args(&[start]));
     {
         let u = unroll;
         let body = b.create_block();
@@ -881,42 +872,22 @@ pub(crate) fn build(
         };
 
         b.switch_to_block(body);
-        let envs = step(
-            &mut b,
-            (hot, &live),
-            u,
-            i,
-            st[1],
-            (hdr, end),
-            slow,
-            None,
-            single,
-        );
+        let envs = step(&mut b, (hot, &live), u, i, (hdr, end), slow, None, single);
 
         b.switch_to_block(slow);
         if p.fast.is_none() {
-            let acc = fallback(&mut b, i, count, st[1]);
-            b.ins().jump(hdr, &args(&[end, acc]));
+            fallback(&mut b, i, count);
+            b.ins().jump(hdr, &args(&[end]));
         } else if u == 1 {
             // The general program on the same vector, reusing what the speculative one
             // computed (its shortcut is the general program's common path); special
             // lanes go to the fallback.
             let vslow = b.create_block();
             let program = (general, &live_general[..]);
-            step(
-                &mut b,
-                program,
-                1,
-                i,
-                st[1],
-                (hdr, end),
-                vslow,
-                Some(envs),
-                single,
-            );
+            step(&mut b, program, 1, i, (hdr, end), vslow, Some(envs), single);
             b.switch_to_block(vslow);
-            let acc = fallback(&mut b, i, count, st[1]);
-            b.ins().jump(hdr, &args(&[end, acc]));
+            fallback(&mut b, i, count);
+            b.ins().jump(hdr, &args(&[end]));
         } else {
             // The general program, one vector at a time from row `j`; its special
             // vectors go to the fallback.
@@ -929,27 +900,17 @@ pub(crate) fn build(
             b.switch_to_block(vhdr);
             let vs = b.block_params(vhdr).to_vec();
             let more = b.ins().icmp(IntCC::UnsignedLessThan, vs[0], end);
-            b.ins().brif(more, vbody, &[], hdr, &args(&[end, vs[1]]));
+            b.ins().brif(more, vbody, &[], hdr, &args(&[end]));
 
             b.switch_to_block(vbody);
             let next_j = b.ins().iadd_imm_s(vs[0], 2);
             let program = (general, &live_general[..]);
-            step(
-                &mut b,
-                program,
-                1,
-                vs[0],
-                vs[1],
-                (vhdr, next_j),
-                vslow,
-                None,
-                None,
-            );
+            step(&mut b, program, 1, vs[0], (vhdr, next_j), vslow, None, None);
 
             b.switch_to_block(vslow);
             let count = b.ins().iconst(types::I64, 2);
-            let acc = fallback(&mut b, vs[0], count, vs[1]);
-            b.ins().jump(vhdr, &args(&[next_j, acc]));
+            fallback(&mut b, vs[0], count);
+            b.ins().jump(vhdr, &args(&[next_j]));
         }
     }
 
@@ -958,12 +919,11 @@ pub(crate) fn build(
     // in this code. (Sent to the fallback, as they once were, the rows cost more than
     // the call: a single point of normal took 21 ns against the SSE2 tier's 13.)
     let done = b.create_block();
-    b.append_block_param(done, FV);
     b.switch_to_block(tail);
     let st = b.block_params(tail).to_vec();
     if unroll == 1 {
         // The loops took every row.
-        b.ins().jump(done, &[BlockArg::Value(st[1])]);
+        b.ins().jump(done, &[]);
     } else {
         let thdr = b.create_block();
         state(&mut b, thdr);
@@ -971,10 +931,10 @@ pub(crate) fn build(
 
         b.switch_to_block(thdr);
         let ts = b.block_params(thdr).to_vec();
-        let (i, acc) = (ts[0], ts[1]);
+        let i = ts[0];
         let more = b.create_block();
         let left = b.ins().icmp(IntCC::UnsignedLessThan, i, n);
-        b.ins().brif(left, more, &[], done, &[BlockArg::Value(acc)]);
+        b.ins().brif(left, more, &[], done, &[]);
 
         b.switch_to_block(more);
         let byte = b.ins().ishl_imm_u(i, shift);
@@ -1006,25 +966,15 @@ pub(crate) fn build(
             let flag = b.ins().vany_true(m);
             b.ins().brif(flag, tslow, &[], tfast, &[BlockArg::Value(v)]);
             b.switch_to_block(tslow);
-            let acc = fallback(&mut b, i, count, acc);
-            b.ins().jump(thdr, &args(&[next, acc]));
+            fallback(&mut b, i, count);
+            b.ins().jump(thdr, &args(&[next]));
         } else {
             b.ins().jump(tfast, &[BlockArg::Value(v)]);
         }
 
         b.switch_to_block(tfast);
         let v = b.block_params(tfast)[0];
-        store_rows(
-            &mut b,
-            v,
-            out,
-            byte,
-            f32,
-            two,
-            lone,
-            thdr,
-            &args(&[next, acc]),
-        );
+        store_rows(&mut b, v, out, byte, f32, two, lone, thdr, &args(&[next]));
     }
 
     b.switch_to_block(done);
