@@ -176,9 +176,10 @@ fn info() {
                 .map(|f| f.strip_prefix("has_").unwrap_or(f))
                 .collect();
             out!(
-                "  jit      Cranelift, F64X2/F32X4 code for isa {} with: {}",
+                "  jit      Cranelift, F64X2/F32X4 code for isa {} with: {}; stencils: {}",
                 j.isa_name(),
-                flags.join(" ")
+                flags.join(" "),
+                j.stencil_level().unwrap_or("none")
             );
         }
         Err(e) => out!("  jit      unavailable: {e}"),
@@ -422,15 +423,26 @@ fn measure<F: Float>(
             }
             drop(ops);
             if let (Some(jit), true) = (jit, n == sizes[0]) {
-                // `compile`: Cranelift every time (templates off), the cost of a
-                // family's first kernel. `recompile`: new parameters every time,
-                // as a sampler's proposals, templates on (the first two of each
-                // shape compile with Cranelift, the rest are copies).
+                // `compile`: a family's first kernel, in a new `Jit` each time (made
+                // before the clock starts), as a user gets it: a stencil where one
+                // fits, else Cranelift. `cranelift`: Cranelift every time (stencils
+                // and templates off), the cost where no stencil fits. `recompile`:
+                // new parameters every time, as a sampler's proposals, in one `Jit`
+                // (stencils, else templates: the first two of a shape compile with
+                // Cranelift, the rest are copies).
                 let mut cold = jit.clone();
-                cold.set_templates(false);
-                let median = |jit: &expfam_jit::Jit, count: usize, moved: bool| {
+                cold.set_templates(false).set_stencils(false);
+                let median = |jit: Option<&expfam_jit::Jit>, count: usize, moved: bool| {
                     let ts: Vec<f64> = (1..=count)
                         .map(|k| {
+                            let fresh;
+                            let jit = match jit {
+                                Some(j) => j,
+                                None => {
+                                    fresh = expfam_jit::Jit::new().expect("a JIT for this host");
+                                    &fresh
+                                }
+                            };
                             let d = if moved {
                                 let ps: Vec<F> = moved_params(family, k)
                                     .iter()
@@ -448,8 +460,9 @@ fn measure<F: Float>(
                     timing::median(&ts)
                 };
                 for (op, ns) in [
-                    ("compile", median(&cold, 15, false)),
-                    ("recompile", median(jit, 31, true)),
+                    ("compile", median(None, 15, false)),
+                    ("cranelift", median(Some(&cold), 15, false)),
+                    ("recompile", median(Some(jit), 31, true)),
                 ] {
                     emit(Row {
                         family,
@@ -667,27 +680,37 @@ fn print_table(rows: &[Row]) {
     }
     let compiles: Vec<&Row> = rows.iter().filter(|r| r.op == "compile").collect();
     if !compiles.is_empty() {
+        let jit_stencils = expfam_jit::Jit::new()
+            .ok()
+            .and_then(|j| j.stencil_level())
+            .unwrap_or("none for this CPU");
         out!(
-            "jit compile time, µs per kernel (finalized, callable): compile = Cranelift \
-             (median of 15), recompile = new parameters each time (median of 31, templates)"
+            "jit compile time, µs per kernel (finalized, callable): compile = first kernel \
+             in a new Jit (median of 15; stencil {}), cranelift = stencils and templates \
+             off (median of 15), recompile = new parameters each time (median of 31)",
+            jit_stencils
         );
         out!(
-            "  {:<18} {:>3} {:>9} {:>9}",
+            "  {:<18} {:>3} {:>9} {:>9} {:>9}",
             "family",
             "f",
             "compile",
+            "cranelift",
             "recompile"
         );
         for r in compiles {
-            let again = rows
-                .iter()
-                .find(|q| q.op == "recompile" && q.family == r.family && q.f == r.f);
+            let other = |op: &str| {
+                rows.iter()
+                    .find(|q| q.op == op && q.family == r.family && q.f == r.f)
+                    .map(|q| q.ns / 1000.0)
+            };
             out!(
-                "  {:<18} {:>3} {:>9.1} {:>9}",
+                "  {:<18} {:>3} {:>9.1} {:>9} {:>9}",
                 r.family,
                 r.f,
                 r.ns / 1000.0,
-                cell(again.map(|q| q.ns / 1000.0), "", 1)
+                cell(other("cranelift"), "", 1),
+                cell(other("recompile"), "", 1)
             );
         }
     }

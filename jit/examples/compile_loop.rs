@@ -1,8 +1,8 @@
 //! Compiles one family 2 000 times and prints the median compile time (for profiling
 //! compile time): `cargo run --release -p expfam-jit --example compile_loop -- gamma 2 1`.
 //! Each compile moves the parameters a little (a sampler's proposals), so after the
-//! first two the kernels come from a template; `TEMPLATES=0` compiles every one with
-//! Cranelift. `UNROLL=n` fixes the unroll; `PASS_TIMES=1` prints Cranelift's time per
+//! first two the kernels come from a template (or, where the host has stencils, every
+//! one from a stencil); `STENCILS=0` turns stencils off, `TEMPLATES=0` templates. `UNROLL=n` fixes the unroll; `PASS_TIMES=1` prints Cranelift's time per
 //! pass.
 use cranelift_codegen::timing;
 use expfam_jit::{CodeSource, Jit};
@@ -14,6 +14,7 @@ fn main() {
         jit.set_unroll(Some(u.parse().expect("UNROLL is a number")));
     }
     jit.set_templates(std::env::var("TEMPLATES").as_deref() != Ok("0"));
+    jit.set_stencils(std::env::var("STENCILS").as_deref() != Ok("0"));
     let name = std::env::args().nth(1).unwrap_or("normal".into());
     let p: Vec<f64> = std::env::args()
         .skip(2)
@@ -25,7 +26,7 @@ fn main() {
         timing::set_thread_profiler(Box::new(timing::DefaultProfiler));
     }
     let mut ts = vec![];
-    let mut templated = 0;
+    let (mut templated, mut stenciled) = (0, 0);
     for i in 0..2000 {
         // Relative moves of up to ±1e-3, different for every compile.
         let step = 1.0 + ((i * 7919) % 2001) as f64 * 1e-6 - 1e-3;
@@ -41,13 +42,14 @@ fn main() {
         let k = jit.compile(&d).unwrap();
         ts.push(t.elapsed().as_secs_f64() * 1e6);
         templated += usize::from(k.source() == CodeSource::Template);
+        stenciled += usize::from(k.source() == CodeSource::Stencil);
         drop(k);
     }
     if passes {
         println!("{}", timing::take_current());
     }
     println!(
-        "{name} first {:.1} us, second {:.1} us; median {:.1} us, min {:.1}; {templated} of 2000 from a template",
+        "{name} first {:.1} us, second {:.1} us; median {:.1} us, min {:.1}; of 2000, {templated} from a template, {stenciled} from a stencil",
         ts[0],
         ts[1],
         {

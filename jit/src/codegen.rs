@@ -62,8 +62,9 @@ pub(crate) struct Baked<'a> {
     /// `unsafe extern "C" fn(ctx, src, out, start, count) -> f64`.
     pub(crate) fallback: usize,
     pub(crate) ctx: usize,
-    /// The tape's tables, owned by the compiled kernel.
-    pub(crate) tables: &'a [Box<[f64]>],
+    /// The address and length of each of the tape's tables (owned by the compiled
+    /// kernel).
+    pub(crate) tables: &'a [(usize, usize)],
 }
 
 /// The signature of the fallback.
@@ -171,11 +172,9 @@ fn hoist(
     let tables = baked
         .tables
         .iter()
-        .map(|tab| {
-            let base = b.ins().iconst(t.pointer, tab.as_ptr() as i64);
-            let last = b
-                .ins()
-                .iconst(types::I64, tab.len().saturating_sub(1) as i64);
+        .map(|&(address, len)| {
+            let base = b.ins().iconst(t.pointer, address as i64);
+            let last = b.ins().iconst(types::I64, len.saturating_sub(1) as i64);
             (base, last)
         })
         .collect();

@@ -108,6 +108,9 @@ pub enum CodeSource {
     /// shape, and checked against it) with this kernel's constants written in: see
     /// [`Jit::set_templates`](crate::Jit::set_templates).
     Template,
+    /// A stencil's code (compiled by Cranelift ahead of time) with this kernel's
+    /// constants written in: see [`Jit::set_stencils`](crate::Jit::set_stencils).
+    Stencil,
 }
 
 /// Two finalized functions (map, sum) and everything they point to.
@@ -191,12 +194,14 @@ impl<F: Float> CompiledKernel<F> {
         out[0]
     }
 
-    /// Whether the code was compiled for this kernel or instantiated from a template.
+    /// Whether the code was compiled for this kernel or instantiated from a stencil or
+    /// a template.
     ///
     /// ```
     /// use expfam_jit::{CodeSource, Jit};
     /// use expfam_kernels::Dist;
-    /// let jit = Jit::new().unwrap();
+    /// let mut jit = Jit::new().unwrap();
+    /// jit.set_stencils(false);
     /// let first = jit.compile(&Dist::from_name("gamma", &[2.5, 1.5f64]).unwrap()).unwrap();
     /// assert_eq!(first.source(), CodeSource::Compiled);
     /// ```

@@ -9,6 +9,12 @@
 //! Lanes those algorithms do not cover (out of support, NaN, extreme ranges) take the
 //! scalar path through one call per vector, as in the AOT drivers.
 //!
+//! On x86-64 a family's kernel usually costs no Cranelift pass: the crate carries
+//! Cranelift's code for each family's kernels, made ahead of time with placeholder
+//! constants, and writes the kernel's constants into a copy ([`Jit::set_stencils`]).
+//! Kernels of other shapes are compiled, and later ones of the same shape copied from
+//! that code ([`Jit::set_templates`]).
+//!
 //! [`Jit::compile_expr`] compiles a user-written [`Expr`]; [`Jit::compile_model`] fuses
 //! a [`Model`] (a sum of terms over several data columns) into one pass; and
 //! [`Evaluator::auto`] picks the fastest backend for the CPU at hand.
@@ -32,6 +38,7 @@ mod codegen;
 mod compiled;
 mod expr;
 mod model;
+mod stencil;
 mod tape;
 mod template;
 
@@ -127,6 +134,9 @@ pub struct Jit {
     verify: bool,
     unroll: Option<usize>,
     use_templates: bool,
+    /// Code made ahead of time for this ISA, if there is any (x86-64).
+    stencils: Option<&'static stencil::Level>,
+    use_stencils: bool,
     /// Shared by clones.
     templates: Arc<Templates>,
     /// The entry points, for `f64` and `f32`, compiled on first use.
@@ -156,6 +166,14 @@ fn is_f32<F: Float>() -> bool {
 impl Jit {
     /// A JIT for the host.
     pub fn new() -> Result<Jit, JitError> {
+        Jit::for_target(|| cranelift_native::builder().map_err(JitError::UnsupportedHost))
+    }
+
+    /// A JIT for the target `builder` makes (the host's, or an x86-64 level for the
+    /// stencils).
+    fn for_target(
+        builder: impl Fn() -> Result<cranelift_codegen::isa::Builder, JitError>,
+    ) -> Result<Jit, JitError> {
         let host = |extra: &[(&str, &str)]| -> Result<OwnedTargetIsa, JitError> {
             let mut b = settings::builder();
             for &(k, v) in [
@@ -169,8 +187,7 @@ impl Jit {
             {
                 b.set(k, v).map_err(JitError::Settings)?;
             }
-            cranelift_native::builder()
-                .map_err(JitError::UnsupportedHost)?
+            builder()?
                 .finish(settings::Flags::new(b))
                 .map_err(JitError::Isa)
         };
@@ -187,6 +204,8 @@ impl Jit {
             frontend: isa.frontend_config(),
         };
         Ok(Jit {
+            stencils: stencil::for_isa(&*isa),
+            use_stencils: true,
             isa,
             stub_isa,
             target,
@@ -227,7 +246,8 @@ impl Jit {
     /// ```
     /// use expfam_jit::{CodeSource, Jit};
     /// use expfam_kernels::Dist;
-    /// let jit = Jit::new().unwrap();
+    /// let mut jit = Jit::new().unwrap();
+    /// jit.set_stencils(false);
     /// let kernels: Vec<_> = [1.5, 1.7, 1.9]
     ///     .iter()
     ///     .map(|&rate| jit.compile(&Dist::from_name("gamma", &[2.5, rate]).unwrap()).unwrap())
@@ -240,6 +260,42 @@ impl Jit {
     pub fn set_templates(&mut self, on: bool) -> &mut Self {
         self.use_templates = on;
         self
+    }
+
+    /// Uses code made ahead of time where it fits (on by default). `expfam-jit`
+    /// carries *stencils*: Cranelift's code, at `opt_level=speed`, for each family's
+    /// kernels at two x86-64 feature levels (`x86-64-v2` and `-v3`), made with
+    /// distinctive placeholder constants and addresses whose places in the code were
+    /// recorded. A kernel whose program has a stencil's shape (the same program, every
+    /// constant aside) for the richest level this CPU has is that stencil with its own
+    /// constants and addresses written in: no Cranelift pass runs. The stencils cover
+    /// each family with the parameters of `expfam bench` and with parameters of no
+    /// special value (a constant equal to another, say, changes the shape); other
+    /// kernels go on to the templates and to Cranelift. [`CompiledKernel::source`]
+    /// tells which a kernel got.
+    ///
+    /// ```
+    /// use expfam_jit::{CodeSource, Jit};
+    /// use expfam_kernels::Dist;
+    /// let mut jit = Jit::new().unwrap();
+    /// let d = Dist::from_name("normal", &[0.3, 1.7f64]).unwrap();
+    /// let k = jit.compile(&d).unwrap();
+    /// assert!((k.eval(0.9) - d.ln_pdf(0.9)).abs() < 1e-14);
+    /// if jit.stencil_level().is_some() {
+    ///     assert_eq!(k.source(), CodeSource::Stencil);
+    /// }
+    /// jit.set_stencils(false).set_templates(false);
+    /// assert_eq!(jit.compile(&d).unwrap().source(), CodeSource::Compiled);
+    /// ```
+    pub fn set_stencils(&mut self, on: bool) -> &mut Self {
+        self.use_stencils = on;
+        self
+    }
+
+    /// The x86-64 level (e.g. `x86-64-v3`) whose stencils this CPU runs, if any (see
+    /// [`Jit::set_stencils`]).
+    pub fn stencil_level(&self) -> Option<&'static str> {
+        self.stencils.map(|l| l.name)
     }
 
     /// How many shapes have a template.
@@ -419,19 +475,15 @@ impl Jit {
         self.build(tape, traced, fast, model.len(), rows)
     }
 
-    /// Lowers a traced program (or, for `None`, a program that sends every row to the
-    /// scalar path), and its speculative form if it has one (see
-    /// [`tape::trace_speculative`]), to the body function, and links it with the
-    /// entry points. The body comes from a template when its shape has one (see
-    /// [`Jit::set_templates`]).
-    fn build<F: Float>(
+    /// Checks a traced program (or, for `None`, makes one that sends every row to the
+    /// scalar path) and chooses its loop's unroll.
+    fn prepare(
         &self,
         mut tape: Tape,
         traced: Option<(T, T)>,
         fast: Option<(T, T)>,
         columns: usize,
-        rows: Rows<F>,
-    ) -> Result<Owned<F>, JitError> {
+    ) -> Result<Prepared, JitError> {
         if let Some(op) = tape.unsupported {
             return Err(JitError::Untraceable(op));
         }
@@ -443,8 +495,6 @@ impl Jit {
             }
         };
         let fast = fast.map(|(v, m)| (v.0, m.0));
-        let rows = Box::new(rows);
-        let ctx = &*rows as *const Rows<F> as usize;
         let tables: Tables = std::mem::take(&mut tape.tables).into();
         // Four vectors per step: four independent chains in flight. Large kernels (two
         // logarithms, say) measured faster at four than at two as well (`expfam-bench` example `jit_speed`,
@@ -462,39 +512,104 @@ impl Jit {
         } else {
             4
         });
+        Ok(Prepared {
+            tape,
+            outputs: (value, mask, fast),
+            columns,
+            tables,
+            unroll,
+        })
+    }
+
+    /// Compiles the body of `p` with `tape` (`p`'s own, or it with other constants)
+    /// and the addresses of `baked`.
+    fn compile_prepared(
+        &self,
+        p: &Prepared,
+        tape: &Tape,
+        f32: bool,
+        baked: &Baked,
+    ) -> Result<template::Func, JitError> {
+        let (value, mask, fast) = p.outputs;
+        let program = Program {
+            tape,
+            value,
+            mask,
+            fast,
+            columns: p.columns,
+        };
+        self.compile_body(&program, f32, baked, p.unroll)
+    }
+
+    /// Lowers a traced program (see [`Jit::prepare`]) to the body function and links
+    /// it with the entry points. The body is a stencil's when one fits (see
+    /// [`Jit::set_stencils`]), else a template's when its shape has one (see
+    /// [`Jit::set_templates`]), else Cranelift's.
+    fn build<F: Float>(
+        &self,
+        tape: Tape,
+        traced: Option<(T, T)>,
+        fast: Option<(T, T)>,
+        columns: usize,
+        rows: Rows<F>,
+    ) -> Result<Owned<F>, JitError> {
+        let p = self.prepare(tape, traced, fast, columns)?;
+        let rows = Box::new(rows);
+        let ctx = &*rows as *const Rows<F> as usize;
         let f32 = is_f32::<F>();
+        let fallback = compiled::fallback::<F> as *const () as usize;
+        let (tape, tables, unroll) = (&p.tape, &p.tables, p.unroll);
+        if let Some(level) = self.stencils.filter(|_| self.use_stencils) {
+            let inst = Instance::of(tape, p.outputs, columns, unroll, f32, tables, stencil::slot);
+            let addresses: Vec<u64> = [ctx, fallback]
+                .into_iter()
+                .chain(tables.iter().map(|t| t.as_ptr() as usize))
+                .map(|a| a as u64)
+                .collect();
+            if let Some(body) = level
+                .get(&inst.shape)
+                .and_then(|s| s.instantiate(&inst.values, &addresses))
+            {
+                return self.link(body, CodeSource::Stencil, p.tables, rows);
+            }
+        }
         let compile = |tape: &Tape, tables: &Tables, ctx: usize| {
-            let program = Program {
-                tape,
-                value,
-                mask,
-                fast,
-                columns,
-            };
+            let tables: Vec<(usize, usize)> = tables
+                .iter()
+                .map(|t| (t.as_ptr() as usize, t.len()))
+                .collect();
             let baked = Baked {
-                fallback: compiled::fallback::<F> as *const () as usize,
+                fallback,
                 ctx,
-                tables,
+                tables: &tables,
             };
-            self.compile_body(&program, f32, &baked, unroll)
+            self.compile_prepared(&p, tape, f32, &baked)
         };
         if !self.use_templates {
-            let body = compile(&tape, &tables, ctx)?;
-            return self.link(body, CodeSource::Compiled, tables, rows);
+            let body = compile(tape, tables, ctx)?;
+            return self.link(body, CodeSource::Compiled, p.tables, rows);
         }
-        let inst = Instance::of(&tape, (value, mask, fast), columns, unroll, f32, &tables);
+        let inst = Instance::of(
+            tape,
+            p.outputs,
+            columns,
+            unroll,
+            f32,
+            tables,
+            template::generic,
+        );
         let template = match self.templates.lookup(&inst.shape) {
             Lookup::Template(t) => Some(t),
             Lookup::Second(first) => {
-                let sentinels = inst.sentinel_tape(&tape);
+                let sentinels = inst.sentinel_tape(tape, template::sentinel);
                 let code = compile(&sentinels, &first.tables, template::ctx_sentinel() as usize)?;
                 self.templates.second(inst.shape.clone(), code, &first)
             }
             Lookup::New => {
-                let body = compile(&tape, &tables, ctx)?;
+                let body = compile(tape, tables, ctx)?;
                 self.templates
-                    .first(inst.shape, &body, &inst.values, ctx as u64, &tables);
-                return self.link(body, CodeSource::Compiled, tables, rows);
+                    .first(inst.shape, &body, &inst.values, ctx as u64, tables);
+                return self.link(body, CodeSource::Compiled, p.tables, rows);
             }
             Lookup::Rejected => None,
         };
@@ -509,8 +624,8 @@ impl Jit {
                 self.link(body, CodeSource::Template, Arc::clone(&t.tables), rows)
             }
             None => {
-                let body = compile(&tape, &tables, ctx)?;
-                self.link(body, CodeSource::Compiled, tables, rows)
+                let body = compile(tape, tables, ctx)?;
+                self.link(body, CodeSource::Compiled, p.tables, rows)
             }
         }
     }
@@ -539,11 +654,14 @@ impl Jit {
 
     /// The map and sum entry points for `f32` or `f64` (each calls the body, the
     /// first function of its module): the same code for every kernel, compiled once
-    /// per `Jit`.
+    /// per `Jit` (or taken from the stencils).
     fn stubs(&self, f32: bool) -> Result<&[template::Func; 2], JitError> {
         let cell = &self.stubs[usize::from(f32)];
         if let Some(s) = cell.get() {
             return Ok(s);
+        }
+        if let Some(level) = self.stencils.filter(|_| self.use_stencils) {
+            return Ok(cell.get_or_init(|| level.stubs(f32).clone()));
         }
         let mut fbc = FunctionBuilderContext::new();
         let mut compile = |mode: Mode, id: u32| {
@@ -671,6 +789,16 @@ fn with_contexts<R>(
     let r = f(&mut ctx, &mut fbc);
     CONTEXTS.with(|c| *c.borrow_mut() = Some((ctx, fbc)));
     r
+}
+
+/// A traced program ready to lower: its tape, outputs (value, mask and, if
+/// speculative, the fast value and mask), tables and loop unroll.
+struct Prepared {
+    tape: Tape,
+    outputs: (tape::Id, tape::Id, Option<(tape::Id, tape::Id)>),
+    columns: usize,
+    tables: Tables,
+    unroll: usize,
 }
 
 /// Kernels whose tape has at most this many operations take eight vectors per loop step

@@ -59,7 +59,7 @@ fn relocs_equal(a: &[ModuleReloc], b: &[ModuleReloc]) -> bool {
 /// where Cranelift builds 64-bit constants from 16-bit `movz`/`movk` pieces and skips
 /// pieces that are all zeros (or uses `movn` for all ones), a value with such a piece
 /// is built by a shorter sequence than a template's, so it is part of the shape too.
-fn generic(bits: u64) -> bool {
+pub(crate) fn generic(bits: u64) -> bool {
     let v = f64::from_bits(bits);
     v.is_normal()
         && bits & ((1u64 << 52) - 1) != 0
@@ -96,7 +96,8 @@ pub(crate) struct Instance {
 
 impl Instance {
     /// The shape of the program whose outputs are `outputs` (value, mask and, if
-    /// speculative, the fast value and mask).
+    /// speculative, the fast value and mask), its live constants whose bits pass
+    /// `slot` ([`generic`] for templates) taken out as slots.
     pub(crate) fn of(
         tape: &Tape,
         outputs: (Id, Id, Option<(Id, Id)>),
@@ -104,6 +105,7 @@ impl Instance {
         unroll: usize,
         f32: bool,
         tables: &[Box<[f64]>],
+        slot: fn(u64) -> bool,
     ) -> Instance {
         let (value, mask, fast) = outputs;
         let (fv, fm) = fast.unwrap_or((value, mask));
@@ -116,7 +118,7 @@ impl Instance {
                 // Dead work (parameter arithmetic folded while tracing) is not code.
                 *op = Op::MaskConst(false);
             } else if let Op::Const(bits) = *op
-                && generic(bits)
+                && slot(bits)
             {
                 slots.push(i as Id);
                 values.push(bits);
@@ -139,8 +141,8 @@ impl Instance {
         Instance { shape, values }
     }
 
-    /// The tape with the sentinels in place of the slots' constants.
-    pub(crate) fn sentinel_tape(&self, tape: &Tape) -> Tape {
+    /// The tape with `sentinel(j)` in place of slot `j`'s constant.
+    pub(crate) fn sentinel_tape(&self, tape: &Tape, sentinel: impl Fn(usize) -> u64) -> Tape {
         let mut ops = tape.ops.clone();
         for (j, &id) in self.shape.slots.iter().enumerate() {
             ops[id as usize] = Op::Const(sentinel(j));
@@ -150,7 +152,7 @@ impl Instance {
 }
 
 /// SplitMix64's output function: distinct, patternless 64-bit values.
-fn mix(i: u64) -> u64 {
+pub(crate) fn mix(i: u64) -> u64 {
     let mut z = i
         .wrapping_add(0x9E37_79B9_7F4A_7C15)
         .wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -492,9 +494,10 @@ mod tests {
     fn template_code_is_cranelifts<F: expfam_kernels::Float>() {
         use crate::{CodeSource, Jit};
         use expfam_kernels::{Dist, FAMILIES};
-        let with = Jit::new().unwrap();
+        let mut with = Jit::new().unwrap();
+        with.set_stencils(false);
         let mut without = Jit::new().unwrap();
-        without.set_templates(false);
+        without.set_templates(false).set_stencils(false);
         for family in FAMILIES {
             for i in 0..4 {
                 let ps: Vec<F> = params(family, i).iter().map(|&p| F::from_f64(p)).collect();

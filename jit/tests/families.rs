@@ -350,7 +350,8 @@ fn templated_kernels_match_the_scalar_kernel(
     #[values(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)] i: usize,
 ) {
     let family = FAMILIES[i];
-    let jit = jit();
+    let mut jit = jit();
+    jit.set_stencils(false);
     let mut templated = 0;
     for base in params_of(family) {
         for step in 1..=5 {
@@ -366,11 +367,45 @@ fn templated_kernels_match_the_scalar_kernel(
     }
 }
 
+/// Kernels made from stencils agree with the scalar kernel on every special lane, for
+/// both float types: the parameters of the other tests, moved (most of them of a
+/// stencil's shape, with values far from those it was checked with), and the special
+/// values 0 and 1 written into the stencils of shapes made for other values. On a host
+/// with a stencil level, every family gets stencils.
+#[rstest]
+fn stencil_kernels_match_the_scalar_kernel(
+    #[values(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)] i: usize,
+) {
+    let family = FAMILIES[i];
+    let jit = jit();
+    let mut from_stencils = 0;
+    let mut sets: Vec<Vec<f64>> = params_of(family)
+        .iter()
+        .flat_map(|p| [1, 7].map(|k| moved(family, p, k)))
+        .collect();
+    // Shapes made for parameters of no special value, here with a location of 0 or a
+    // scale of 1 that does not fall on another constant of the kernel.
+    if matches!(family, "normal" | "laplace") {
+        sets.extend([vec![0.0, 2.5], vec![-1.25, 1.0]]);
+    }
+    for p in &sets {
+        let sources = check_special_lanes(&jit, family, p);
+        from_stencils += sources
+            .iter()
+            .filter(|&&s| s == CodeSource::Stencil)
+            .count();
+    }
+    if jit.stencil_level().is_some() {
+        assert!(from_stencils > 0, "{family}: no kernel came from a stencil");
+    }
+}
+
 /// Two threads compiling kernels of one shape through clones of one `Jit` (sharing its
 /// templates), each checking its kernels.
 #[test]
 fn threads_share_templates() {
-    let jit = jit();
+    let mut jit = jit();
+    jit.set_stencils(false);
     let handles: Vec<_> = (0..2)
         .map(|t| {
             let jit = jit.clone();
