@@ -2,8 +2,9 @@
 //! Cranelift pass (copy and patch).
 //!
 //! A run-time template (`template.rs`) costs its shape two Cranelift compiles first.
-//! Stencils are Cranelift's code for each family's kernels, compiled when the crate is
-//! made, at two x86-64 feature levels, and shipped in `stencils/x86_64.bin`. Each is
+//! Stencils are Cranelift's code for each family's kernels, compiled ahead of time (by
+//! the test `stencils_are_current`) at two x86-64 feature levels and shipped in
+//! `stencils/x86_64.bin`, with the entry points every kernel links. Each is
 //! compiled twice, with two sets of distinctive placeholder constants and addresses,
 //! and kept only if the first compile's code with the second set's values written in
 //! is byte for byte the second compile's code: the code then holds each value only as
@@ -21,12 +22,13 @@
 //! with the same calling convention. The test `stencils_are_current` remakes the file
 //! and fails when it is stale (`EXPFAM_BLESS_STENCILS=1` rewrites it).
 
+use crate::tape::{Mix, Words};
 use crate::template::{Func, Shape};
 use cranelift_codegen::binemit::Reloc;
 use cranelift_codegen::isa::TargetIsa;
 use cranelift_module::{ModuleReloc, ModuleRelocTarget};
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::sync::OnceLock;
 
 /// Whether a constant is a stencil slot: any finite value (see the module's docs).
@@ -52,12 +54,12 @@ pub(crate) struct Level {
     flags: Vec<&'static str>,
     /// The entry points (map, sum) for `f64`, then for `f32`.
     stubs: [[Func; 2]; 2],
-    stencils: HashMap<u128, Stencil>,
+    stencils: HashMap<u128, Stencil<'static>>,
 }
 
 impl Level {
     /// The stencil of `shape`, if there is one.
-    pub(crate) fn get(&self, shape: &Shape) -> Option<&Stencil> {
+    pub(crate) fn get(&self, shape: &Shape) -> Option<&Stencil<'static>> {
         self.stencils.get(&key(shape))
     }
 
@@ -77,18 +79,18 @@ const RELOCS: [Reloc; 4] = [
 ];
 
 /// One shape's code.
-pub(crate) struct Stencil {
-    code: &'static [u8],
+pub(crate) struct Stencil<'a> {
+    code: &'a [u8],
     align: u64,
     /// How many constants, then how many addresses, it takes.
     values: usize,
     addresses: usize,
     /// (offset, slot) pairs, each two little-endian `u32`s: 8 bytes of the code to
     /// write slot's value at (constants first, then addresses).
-    patches: &'static [u8],
+    patches: &'a [u8],
 }
 
-impl Stencil {
+impl Stencil<'_> {
     /// The code with `values` (the constants of the shape's slots, in order) and
     /// `addresses` (context, fallback, tables) written in; `None` if their counts are
     /// not the stencil's.
@@ -141,32 +143,13 @@ pub(crate) fn for_isa(isa: &dyn TargetIsa) -> Option<&'static Level> {
 
 /// A stable 128-bit hash (two multiply-rotate lanes), for [`key`].
 #[derive(Default)]
-struct StableHasher {
+struct Stable {
     a: u64,
     b: u64,
 }
 
-impl Hasher for StableHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(w) ^ (chunk.len() as u64) << 59);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u16(&mut self, i: u16) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-    fn write_u64(&mut self, w: u64) {
+impl Mix for Stable {
+    fn add(&mut self, w: u64) {
         self.a = (self.a ^ w)
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .rotate_left(29);
@@ -179,9 +162,9 @@ impl Hasher for StableHasher {
 
 /// The key a shape's stencil is stored under.
 fn key(shape: &Shape) -> u128 {
-    let mut h = StableHasher::default();
+    let mut h = Words(Stable::default());
     shape.hash(&mut h);
-    let (a, b) = (h.a, h.b);
+    let Stable { a, b } = h.0;
     let hi = crate::template::mix(a ^ b.rotate_left(32));
     let lo = crate::template::mix(b ^ hi);
     u128::from(hi) << 64 | u128::from(lo)
@@ -420,17 +403,17 @@ pub(crate) mod make {
             code: c1.bytes,
             patches,
         };
+        let patches: Vec<u8> = made
+            .patches
+            .iter()
+            .flat_map(|&(a, j)| a.to_le_bytes().into_iter().chain(j.to_le_bytes()))
+            .collect();
         let stencil = Stencil {
-            code: made.code.clone().leak(),
+            code: &made.code,
             align: made.align,
             values,
             addresses,
-            patches: made
-                .patches
-                .iter()
-                .flat_map(|&(a, j)| a.to_le_bytes().into_iter().chain(j.to_le_bytes()))
-                .collect::<Vec<u8>>()
-                .leak(),
+            patches: &patches,
         };
         let again = stencil.instantiate(&s2[..values], &s2[values..]);
         if again.map(|f| f.bytes) != Some(c2.bytes) || c2.align != c1.align {
@@ -534,5 +517,17 @@ mod tests {
             }
         }
         assert_eq!(parse(FILE).map(|l| l.len()), Some(make::LEVELS.len()));
+    }
+
+    /// A damaged file is no stencils (the JIT compiles everything), never a panic or
+    /// code read out of bounds.
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn a_damaged_file_is_no_stencils() {
+        for end in [0, 7, 8, 12, 100, FILE.len() / 2, FILE.len() - 1] {
+            assert!(parse(&FILE[..end]).is_none(), "cut at {end}");
+        }
+        let longer: &'static [u8] = [FILE, &[0]].concat().leak();
+        assert!(parse(longer).is_none());
     }
 }

@@ -14,50 +14,64 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
+/// A hash that takes one 64-bit word at a time: every integer a key writes is one
+/// word (bytes are padded into words), for [`Words`].
+pub(crate) trait Mix: Default {
+    fn add(&mut self, word: u64);
+    fn finish(&self) -> u64;
+}
+
+/// The [`Hasher`] of a [`Mix`].
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Words<M>(pub(crate) M);
+
+impl<M: Mix> Hasher for Words<M> {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0.add(u64::from(i));
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.0.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.0.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.0.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
+
 /// A multiply-rotate hash (the Fx hash of rustc), for the tape's and the template
 /// cache's maps: their keys are the JIT's own operations, not outside input, and SipHash
 /// was most of the time of a compile that reuses a template (tracing pushes every
 /// operation through the tape's map).
 #[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
+pub(crate) struct Fx(u64);
 
-impl FxHasher {
+impl Mix for Fx {
     #[inline]
     fn add(&mut self, word: u64) {
         self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_u16(&mut self, i: u16) {
-        self.add(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
     }
     fn finish(&self) -> u64 {
         self.0
     }
 }
 
-/// A `HashMap` with [`FxHasher`].
-pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// A `HashMap` with the [`Fx`] hash.
+pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<Words<Fx>>>;
 
 /// Index of an operation on the tape.
 pub(crate) type Id = u32;
