@@ -1,7 +1,8 @@
 //! JIT map and sum throughput against the AOT tiers (ns per element, n = 4096, the three timed
 //! in alternation, on `expfam bench`'s parameters and inputs), every family, f64 then
 //! f32: `cargo run --release -p expfam-bench --example jit_speed [FAMILY...]`.
-//! `UNROLL=k` sets the JIT's vectors per loop step.
+//! `UNROLL=k` sets the JIT's vectors per loop step; `STENCILS=0` compiles every kernel
+//! with Cranelift instead of taking a stencil's code.
 use expfam_bench::{bench_dist, inputs};
 use expfam_jit::Jit;
 use expfam_kernels::simd::{self, Tier};
@@ -73,6 +74,7 @@ fn main() {
         spin = black_box(spin.wrapping_add(1));
     }
     let mut jit = Jit::new().unwrap();
+    jit.set_stencils(std::env::var("STENCILS").as_deref() != Ok("0"));
     if let Ok(u) = std::env::var("UNROLL") {
         jit.set_unroll(Some(u.parse().expect("UNROLL is a number")));
     }
