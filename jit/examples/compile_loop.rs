@@ -2,8 +2,8 @@
 //! compile time): `cargo run --release -p expfam-jit --example compile_loop -- gamma 2 1`.
 //! Each compile moves the parameters a little (a sampler's proposals), so after the
 //! first two the kernels come from a template (or, where the host has stencils, every
-//! one from a stencil); `STENCILS=0` turns stencils off, `TEMPLATES=0` templates. `UNROLL=n` fixes the unroll; `PASS_TIMES=1` prints Cranelift's time per
-//! pass.
+//! one from a stencil); `STENCILS=0` turns stencils off, `TEMPLATES=0` templates.
+//! `UNROLL=n` fixes the unroll; `PASS_TIMES=1` prints Cranelift's time per pass.
 use cranelift_codegen::timing;
 use expfam_jit::{CodeSource, Jit};
 use expfam_kernels::Dist;

@@ -522,8 +522,8 @@ impl Jit {
     }
 
     /// Compiles the body of `p` with `tape` (`p`'s own, or it with other constants)
-    /// and the addresses of `baked`.
-    fn compile_prepared(
+    /// and the addresses of `baked` (module ids as [`Jit::link`] lays them out).
+    fn compile_body(
         &self,
         p: &Prepared,
         tape: &Tape,
@@ -538,7 +538,18 @@ impl Jit {
             fast,
             columns: p.columns,
         };
-        self.compile_body(&program, f32, baked, p.unroll)
+        with_contexts(|ctx, fbc| {
+            codegen::build(
+                &mut ctx.func,
+                fbc,
+                &self.target,
+                &program,
+                f32,
+                baked,
+                p.unroll,
+            );
+            self.compile_func(ctx, false, BODY)
+        })
     }
 
     /// Lowers a traced program (see [`Jit::prepare`]) to the body function and links
@@ -583,7 +594,7 @@ impl Jit {
                 ctx,
                 tables: &tables,
             };
-            self.compile_prepared(&p, tape, f32, &baked)
+            self.compile_body(&p, tape, f32, &baked)
         };
         if !self.use_templates {
             let body = compile(tape, tables, ctx)?;
@@ -628,28 +639,6 @@ impl Jit {
                 self.link(body, CodeSource::Compiled, p.tables, rows)
             }
         }
-    }
-
-    /// Compiles the body of `program` (module ids as [`Jit::link`] lays them out).
-    fn compile_body(
-        &self,
-        program: &Program,
-        f32: bool,
-        baked: &Baked,
-        unroll: usize,
-    ) -> Result<template::Func, JitError> {
-        with_contexts(|ctx, fbc| {
-            codegen::build(
-                &mut ctx.func,
-                fbc,
-                &self.target,
-                program,
-                f32,
-                baked,
-                unroll,
-            );
-            self.compile_func(ctx, false, BODY)
-        })
     }
 
     /// The map and sum entry points for `f32` or `f64` (each calls the body, the

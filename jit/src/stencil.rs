@@ -372,7 +372,7 @@ pub(crate) mod make {
                 fallback: set[values + 1] as usize,
                 tables: &tables,
             };
-            jit.compile_prepared(&p, &tape, f32, &baked)
+            jit.compile_body(&p, &tape, f32, &baked)
                 .map_err(|e| e.to_string())
         };
         let (s1, s2) = (set(1), set(2));
@@ -545,24 +545,8 @@ mod tests {
                 let d = Dist::from_name(family, &ps).unwrap();
                 let (a, b) = (with.compile(&d).unwrap(), without.compile(&d).unwrap());
                 assert_eq!(a.source(), CodeSource::Stencil, "{family}");
-                let (a, b) = (a.owned(), b.owned());
-                let addresses = |o: &crate::compiled::Owned<F>| -> Vec<u64> {
-                    let tables = o._tables.iter().map(|t| t.as_ptr() as u64);
-                    [o.ctx as u64].into_iter().chain(tables).collect()
-                };
-                let moves: HashMap<u64, u64> = addresses(a).into_iter().zip(addresses(b)).collect();
-                let mut code = a.body.clone();
-                let mut at = 0;
-                while at + 8 <= code.len() {
-                    let word = u64::from_le_bytes(code[at..at + 8].try_into().unwrap());
-                    if let Some(to) = moves.get(&word) {
-                        code[at..at + 8].copy_from_slice(&to.to_le_bytes());
-                        at += 8;
-                    } else {
-                        at += 1;
-                    }
-                }
-                assert!(code == b.body, "{family} {}: code differs", F::NAME);
+                let code = crate::template::tests::with_addresses_of(a.owned(), b.owned());
+                assert!(code == b.owned().body, "{family} {}: code differs", F::NAME);
             }
         }
         check::<f64>();

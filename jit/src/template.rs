@@ -438,7 +438,7 @@ impl Templates {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -473,6 +473,41 @@ mod tests {
         }
         // 3.0 has zero low pieces: built by one `movz` on aarch64.
         assert_eq!(generic(3f64.to_bits()), !cfg!(target_arch = "aarch64"));
+    }
+
+    /// The body of `a` with each of its addresses (its fallback context's and its
+    /// tables') replaced by `b`'s: as 8 bytes, or (aarch64) as `movz`/`movk` pieces.
+    /// Equal to `b`'s body when the two are the same code for their own addresses.
+    pub(crate) fn with_addresses_of<F>(
+        a: &crate::compiled::Owned<F>,
+        b: &crate::compiled::Owned<F>,
+    ) -> Vec<u8> {
+        let addresses = |o: &crate::compiled::Owned<F>| -> Vec<u64> {
+            let tables = o._tables.iter().map(|t| t.as_ptr() as u64);
+            [o.ctx as u64].into_iter().chain(tables).collect()
+        };
+        let moves: HashMap<u64, u64> = addresses(a).into_iter().zip(addresses(b)).collect();
+        let mut code = a.body.clone();
+        let mut at = 0;
+        while at + 8 <= code.len() {
+            let word = u64::from_le_bytes(code[at..at + 8].try_into().unwrap());
+            if let Some(to) = moves.get(&word) {
+                code[at..at + 8].copy_from_slice(&to.to_le_bytes());
+                at += 8;
+            } else {
+                at += 1;
+            }
+        }
+        if cfg!(target_arch = "aarch64") {
+            for (value, pieces) in mov_wide_constants(&a.body) {
+                if let Some(&to) = moves.get(&value) {
+                    for (at, hw) in pieces {
+                        write_piece(&mut code, at, hw, to);
+                    }
+                }
+            }
+        }
+        code
     }
 
     /// Parameters of one shape for every family (moderate, generic values).
@@ -515,35 +550,12 @@ mod tests {
                 if a.source() != CodeSource::Template {
                     continue;
                 }
-                let (a, b) = (a.owned(), b.owned());
-                let addresses = |o: &crate::compiled::Owned<F>| -> Vec<u64> {
-                    let tables = o._tables.iter().map(|t| t.as_ptr() as u64);
-                    [o.ctx as u64].into_iter().chain(tables).collect()
-                };
-                let moves: HashMap<u64, u64> = addresses(a).into_iter().zip(addresses(b)).collect();
-                // Each address of `a` where `b` has its own: as 8 bytes, or (aarch64) as
-                // `movz`/`movk` pieces.
-                let mut code = a.body.clone();
-                let mut at = 0;
-                while at + 8 <= code.len() {
-                    let word = u64::from_le_bytes(code[at..at + 8].try_into().unwrap());
-                    if let Some(to) = moves.get(&word) {
-                        code[at..at + 8].copy_from_slice(&to.to_le_bytes());
-                        at += 8;
-                    } else {
-                        at += 1;
-                    }
-                }
-                if cfg!(target_arch = "aarch64") {
-                    for (value, pieces) in mov_wide_constants(&a.body) {
-                        if let Some(&to) = moves.get(&value) {
-                            for (at, hw) in pieces {
-                                write_piece(&mut code, at, hw, to);
-                            }
-                        }
-                    }
-                }
-                assert!(code == b.body, "{family} {i} {}: code differs", F::NAME);
+                let code = with_addresses_of(a.owned(), b.owned());
+                assert!(
+                    code == b.owned().body,
+                    "{family} {i} {}: code differs",
+                    F::NAME
+                );
             }
         }
     }

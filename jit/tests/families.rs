@@ -369,9 +369,9 @@ fn templated_kernels_match_the_scalar_kernel(
 
 /// Kernels made from stencils agree with the scalar kernel on every special lane, for
 /// both float types: the parameters of the other tests, moved (most of them of a
-/// stencil's shape, with values far from those it was checked with), and the special
-/// values 0 and 1 written into the stencils of shapes made for other values. On a host
-/// with a stencil level, every family gets stencils.
+/// stencil's shape, with values far from those it was checked with), and a scale of
+/// 1 written into a stencil made for other scales. On a host with a stencil level,
+/// every family gets stencils.
 #[rstest]
 fn stencil_kernels_match_the_scalar_kernel(
     #[values(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)] i: usize,
@@ -383,8 +383,9 @@ fn stencil_kernels_match_the_scalar_kernel(
         .iter()
         .flat_map(|p| [1, 7].map(|k| moved(family, p, k)))
         .collect();
-    // Shapes made for parameters of no special value, here with a location of 0 or a
-    // scale of 1 that does not fall on another constant of the kernel.
+    // A location of 0 (+0 is part of a shape: the stencil made for (0, 1.7)) and a
+    // scale of 1 (a slot of the stencil made for (0.3, 1.7), as 1/σ and ln σ = 0 do
+    // not fall on another constant of the kernel).
     if matches!(family, "normal" | "laplace") {
         sets.extend([vec![0.0, 2.5], vec![-1.25, 1.0]]);
     }
