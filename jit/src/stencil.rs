@@ -333,13 +333,13 @@ pub(crate) mod make {
         Ok(jit)
     }
 
-    /// A made stencil, as the file stores it.
+    /// A made stencil, as the file stores it (the patches encoded as in [`Stencil`]).
     struct Made {
         values: usize,
         addresses: usize,
         align: u64,
         code: Vec<u8>,
-        patches: Vec<(u32, u32)>,
+        patches: Vec<u8>,
     }
 
     /// The stencil of `dist`'s kernel on `jit`: its key and code, or why not.
@@ -387,7 +387,7 @@ pub(crate) mod make {
         while at + 8 <= c1.bytes.len() {
             let word = u64::from_le_bytes(c1.bytes[at..at + 8].try_into().expect("8 bytes"));
             if let Some(&j) = slots.get(&word) {
-                patches.push((at as u32, j));
+                patches.extend((at as u32).to_le_bytes().into_iter().chain(j.to_le_bytes()));
                 found[j as usize] = true;
                 at += 8;
             } else {
@@ -404,17 +404,12 @@ pub(crate) mod make {
             code: c1.bytes,
             patches,
         };
-        let patches: Vec<u8> = made
-            .patches
-            .iter()
-            .flat_map(|&(a, j)| a.to_le_bytes().into_iter().chain(j.to_le_bytes()))
-            .collect();
         let stencil = Stencil {
             code: &made.code,
             align: made.align,
             values,
             addresses,
-            patches: &patches,
+            patches: &made.patches,
         };
         let again = stencil.instantiate(&s2[..values], &s2[values..]);
         if again.map(|f| f.bytes) != Some(c2.bytes) || c2.align != c1.align {
@@ -484,11 +479,8 @@ pub(crate) mod make {
                     out.extend((v as u32).to_le_bytes());
                 }
                 out.extend(&m.code);
-                out.extend((m.patches.len() as u32).to_le_bytes());
-                for (a, j) in m.patches {
-                    out.extend(a.to_le_bytes());
-                    out.extend(j.to_le_bytes());
-                }
+                out.extend((m.patches.len() as u32 / 8).to_le_bytes());
+                out.extend(&m.patches);
             }
         }
         (out, failed)
