@@ -383,16 +383,9 @@ pub(crate) mod make {
         let slots: HashMap<u64, u32> = s1.iter().enumerate().map(|(j, &v)| (v, j as u32)).collect();
         let mut patches = Vec::new();
         let mut found = vec![false; s1.len()];
-        let mut at = 0;
-        while at + 8 <= c1.bytes.len() {
-            let word = u64::from_le_bytes(c1.bytes[at..at + 8].try_into().expect("8 bytes"));
-            if let Some(&j) = slots.get(&word) {
-                patches.extend((at as u32).to_le_bytes().into_iter().chain(j.to_le_bytes()));
-                found[j as usize] = true;
-                at += 8;
-            } else {
-                at += 1;
-            }
+        for (at, j) in crate::template::word_sites(&c1.bytes, &slots, |_| true) {
+            patches.extend((at as u32).to_le_bytes().into_iter().chain(j.to_le_bytes()));
+            found[j as usize] = true;
         }
         if let Some(j) = found[..values].iter().position(|&f| !f) {
             return Err(format!("constant slot {j} not found"));

@@ -209,6 +209,28 @@ fn write_piece(code: &mut [u8], at: usize, hw: u32, value: u64) {
     code[at..at + 4].copy_from_slice(&word.to_le_bytes());
 }
 
+/// Where the keys of `want` occur in `code` as 8 little-endian bytes, scanning from
+/// the start (occurrences do not overlap): (offset, the key's value). Only words that
+/// pass `maybe` are looked up.
+pub(crate) fn word_sites<T: Copy>(
+    code: &[u8],
+    want: &HashMap<u64, T>,
+    maybe: impl Fn(u64) -> bool,
+) -> Vec<(usize, T)> {
+    let mut sites = Vec::new();
+    let mut at = 0;
+    while at + 8 <= code.len() {
+        let word = u64::from_le_bytes(code[at..at + 8].try_into().expect("8 bytes"));
+        if let Some(&t) = maybe(word).then(|| want.get(&word)).flatten() {
+            sites.push((at, t));
+            at += 8;
+        } else {
+            at += 1;
+        }
+    }
+    sites
+}
+
 /// The 64-bit constants built by `movz` and the `movk`s that follow it into the same
 /// register: each value with its instructions (offset, piece).
 fn mov_wide_constants(code: &[u8]) -> Vec<(u64, Vec<(usize, u32)>)> {
@@ -295,18 +317,11 @@ impl Template {
         let mut patches = Vec::new();
         let mut writable = vec![u64::MAX; slots];
         let mut found = vec![false; slots];
-        let mut at = 0;
-        while at + 8 <= code.len() {
-            let word = u64::from_le_bytes(code[at..at + 8].try_into().expect("8 bytes"));
-            // Every sentinel has exponent field 0x3FF or its top 17 bits 0, bit 46 set.
-            let maybe = word >> 52 & 0x7FF == 0x3FF || word >> 46 == 1;
-            if let Some(&slot) = maybe.then(|| want.get(&word)).flatten() {
-                patches.push((Patch::Bytes(at), slot));
-                found[slot] = true;
-                at += 8;
-            } else {
-                at += 1;
-            }
+        // Every sentinel has exponent field 0x3FF or its top 17 bits 0, bit 46 set.
+        let maybe = |word: u64| word >> 52 & 0x7FF == 0x3FF || word >> 46 == 1;
+        for (at, slot) in word_sites(code, &want, maybe) {
+            patches.push((Patch::Bytes(at), slot));
+            found[slot] = true;
         }
         if cfg!(target_arch = "aarch64") {
             for (value, pieces) in mov_wide_constants(code) {
@@ -488,15 +503,8 @@ pub(crate) mod tests {
         };
         let moves: HashMap<u64, u64> = addresses(a).into_iter().zip(addresses(b)).collect();
         let mut code = a.body.clone();
-        let mut at = 0;
-        while at + 8 <= code.len() {
-            let word = u64::from_le_bytes(code[at..at + 8].try_into().unwrap());
-            if let Some(to) = moves.get(&word) {
-                code[at..at + 8].copy_from_slice(&to.to_le_bytes());
-                at += 8;
-            } else {
-                at += 1;
-            }
+        for (at, to) in word_sites(&a.body, &moves, |_| true) {
+            code[at..at + 8].copy_from_slice(&to.to_le_bytes());
         }
         if cfg!(target_arch = "aarch64") {
             for (value, pieces) in mov_wide_constants(&a.body) {
