@@ -781,7 +781,6 @@ pub(crate) fn build(
         let byte = b.ins().ishl_imm_u(i, shift);
         let byte = to_ptr(b, byte);
         let mut vals = Vec::with_capacity(vectors);
-        let mut masks = Vec::with_capacity(vectors);
         let (loaded, mut envs): (Vec<Vec<Value>>, Vec<Env>) = match seed {
             Some(envs) => (vec![Vec::new(); vectors], envs),
             None => {
@@ -802,20 +801,10 @@ pub(crate) fn build(
             }
         };
         for (inputs, env) in loaded.iter().zip(envs.iter_mut()) {
-            let (v, m) = emit(b, t, p, outs, live, &h, inputs, env);
-            vals.push(v);
-            masks.push(m);
+            vals.push(emit(b, t, p, outs, live, &h, inputs, env).0);
         }
-        if needs_test(outs.1) {
-            let mut any = masks[0];
-            for &m in &masks[1..] {
-                any = b.ins().bor(any, m);
-            }
-            let flag = b.ins().vany_true(any);
-            b.ins().brif(flag, slow, &[], fast, &[]);
-        } else {
-            b.ins().jump(fast, &[]);
-        }
+        let tested: Vec<&Env> = envs.iter().collect();
+        branch_special(b, &p.tape.ops, outs.1, &tested, slow, (fast, &[]));
 
         b.switch_to_block(fast);
         if let Some(two) = single {
@@ -947,28 +936,37 @@ pub(crate) fn build(
         let tfast = b.create_block();
         b.append_block_param(tfast, FV);
         let mut env = vec![None; p.tape.ops.len()];
-        let (mut v, mut m) = emit(&mut b, t, p, hot, &live, &h, &inputs, &mut env);
+        let (mut v, _) = emit(&mut b, t, p, hot, &live, &h, &inputs, &mut env);
         if p.fast.is_some() {
             let general_blk = b.create_block();
-            if needs_test(hot.1) {
-                let flag = b.ins().vany_true(m);
-                b.ins()
-                    .brif(flag, general_blk, &[], tfast, &[BlockArg::Value(v)]);
-            } else {
-                b.ins().jump(tfast, &[BlockArg::Value(v)]);
-            }
+            let fast = [BlockArg::Value(v)];
+            branch_special(
+                &mut b,
+                &p.tape.ops,
+                hot.1,
+                &[&env],
+                general_blk,
+                (tfast, &fast),
+            );
             b.switch_to_block(general_blk);
-            (v, m) = emit(&mut b, t, p, general, &live_general, &h, &inputs, &mut env);
+            (v, _) = emit(&mut b, t, p, general, &live_general, &h, &inputs, &mut env);
         }
+        let fast = [BlockArg::Value(v)];
         if needs_test(general.1) {
             let tslow = b.create_block();
-            let flag = b.ins().vany_true(m);
-            b.ins().brif(flag, tslow, &[], tfast, &[BlockArg::Value(v)]);
+            branch_special(
+                &mut b,
+                &p.tape.ops,
+                general.1,
+                &[&env],
+                tslow,
+                (tfast, &fast),
+            );
             b.switch_to_block(tslow);
             fallback(&mut b, i, count);
             b.ins().jump(thdr, &args(&[next]));
         } else {
-            b.ins().jump(tfast, &[BlockArg::Value(v)]);
+            b.ins().jump(tfast, &fast);
         }
 
         b.switch_to_block(tfast);
@@ -980,6 +978,49 @@ pub(crate) fn build(
     b.ins().return_(&[]);
     b.seal_all_blocks();
     b.finalize(t.frontend);
+}
+
+/// Ends the current block with the special-lane test of the vectors whose values are
+/// `envs`, for the mask operation `mask`: to `slow` when a lane of one of them is set,
+/// else to `fast` (block and arguments). A mask `Not(y)` (most kernels': "not a plain
+/// point") is tested as "not every lane y": one `vall_true` of the vectors' `y` joined
+/// by `and`, where testing the mask takes a `not` (an xor with all ones) per vector
+/// (`jit_speed`, alternated: bernoulli f32 0.531 against 0.541 ns, negative binomial
+/// f64 7.77 against 7.94; no family slower).
+fn branch_special(
+    b: &mut FunctionBuilder,
+    ops: &[Op],
+    mask: Id,
+    envs: &[&Env],
+    slow: ir::Block,
+    fast: (ir::Block, &[BlockArg]),
+) {
+    let join = |b: &mut FunctionBuilder, id: Id, and: bool| {
+        let mut vs = envs.iter().map(|e| e[id as usize].expect("emitted"));
+        let first = vs.next().expect("a vector");
+        vs.fold(first, |acc, v| {
+            if and {
+                b.ins().band(acc, v)
+            } else {
+                b.ins().bor(acc, v)
+            }
+        })
+    };
+    match ops[mask as usize] {
+        Op::MaskConst(false) => {
+            b.ins().jump(fast.0, fast.1);
+        }
+        Op::Not(y) => {
+            let all = join(b, y, true);
+            let flag = b.ins().vall_true(all);
+            b.ins().brif(flag, fast.0, fast.1, slow, &[]);
+        }
+        _ => {
+            let any = join(b, mask, false);
+            let flag = b.ins().vany_true(any);
+            b.ins().brif(flag, slow, &[], fast.0, fast.1);
+        }
+    }
 }
 
 /// The most constants [`build`] keeps in registers through its loop.
