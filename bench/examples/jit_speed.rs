@@ -1,7 +1,7 @@
-//! JIT map and sum throughput against the AOT tiers (ns per element, n = 4096, the three timed
+//! JIT map and sum throughput against the AOT tiers (ns per element, n = 4096 or `N`, the three timed
 //! in alternation, on `expfam bench`'s parameters and inputs), every family, f64 then
 //! f32: `cargo run --release -p expfam-bench --example jit_speed [FAMILY...]`.
-//! `UNROLL=k` sets the JIT's vectors per loop step; `STENCILS=0` compiles every kernel
+//! `N=rows` sets the batch length; `UNROLL=k` sets the JIT's vectors per loop step; `STENCILS=0` compiles every kernel
 //! with Cranelift instead of taking a stencil's code.
 use expfam_bench::{bench_dist, inputs};
 use expfam_jit::Jit;
@@ -12,7 +12,7 @@ use std::time::Instant;
 
 /// Best ns per element of each of `fs` over 30 interleaved rounds of 20 calls (the
 /// machine is shared: interleaving exposes every side to the same noise).
-fn times<const N: usize>(mut fs: [&mut dyn FnMut(); N]) -> [f64; N] {
+fn times<const N: usize>(rows: usize, mut fs: [&mut dyn FnMut(); N]) -> [f64; N] {
     let mut best = [f64::INFINITY; N];
     for _ in 0..30 {
         for (f, b) in fs.iter_mut().zip(best.iter_mut()) {
@@ -23,14 +23,14 @@ fn times<const N: usize>(mut fs: [&mut dyn FnMut(); N]) -> [f64; N] {
             *b = b.min(t.elapsed().as_secs_f64() / 20.0);
         }
     }
-    best.map(|b| b * 1e9 / 4096.0)
+    best.map(|b| b * 1e9 / rows as f64)
 }
 
-fn run<F: Float>(jit: &Jit, families: &[String]) {
+fn run<F: Float>(jit: &Jit, families: &[String], rows: usize) {
     for name in families {
         let d = bench_dist::<F>(name);
         let k = jit.compile(&d).unwrap();
-        let xs: Vec<F> = inputs(name, 4096);
+        let xs: Vec<F> = inputs(name, rows);
         let mut out = [
             vec![F::ZERO; xs.len()],
             vec![F::ZERO; xs.len()],
@@ -38,22 +38,28 @@ fn run<F: Float>(jit: &Jit, families: &[String]) {
         ];
         let kk = d.kernel();
         let [o1, o2, o3] = &mut out;
-        let [tj, ts, tb] = times([
-            &mut || k.map(black_box(&xs), o1).unwrap(),
-            &mut || kk.map_at(Tier::Sse2, black_box(&xs), o2).unwrap(),
-            &mut || kk.map_at(simd::detected(), black_box(&xs), o3).unwrap(),
-        ]);
-        let [sj, ss, sb] = times([
-            &mut || {
-                black_box(k.sum(black_box(&xs)));
-            },
-            &mut || {
-                black_box(kk.sum_at(Tier::Sse2, black_box(&xs)));
-            },
-            &mut || {
-                black_box(kk.sum_at(simd::detected(), black_box(&xs)));
-            },
-        ]);
+        let [tj, ts, tb] = times(
+            rows,
+            [
+                &mut || k.map(black_box(&xs), o1).unwrap(),
+                &mut || kk.map_at(Tier::Sse2, black_box(&xs), o2).unwrap(),
+                &mut || kk.map_at(simd::detected(), black_box(&xs), o3).unwrap(),
+            ],
+        );
+        let [sj, ss, sb] = times(
+            rows,
+            [
+                &mut || {
+                    black_box(k.sum(black_box(&xs)));
+                },
+                &mut || {
+                    black_box(kk.sum_at(Tier::Sse2, black_box(&xs)));
+                },
+                &mut || {
+                    black_box(kk.sum_at(simd::detected(), black_box(&xs)));
+                },
+            ],
+        );
         println!(
             "{name:18} {} map jit {tj:.3} sse2 {ts:.3} best {tb:.3} jit/sse2 {:.2} jit/best {:.2} | \
              sum jit {sj:.3} sse2 {ss:.3} best {sb:.3} jit/sse2 {:.2}",
@@ -82,6 +88,7 @@ fn main() {
     if families.is_empty() {
         families = FAMILIES.iter().map(|s| s.to_string()).collect();
     }
-    run::<f64>(&jit, &families);
-    run::<f32>(&jit, &families);
+    let rows = std::env::var("N").map_or(4096, |v| v.parse().expect("N is a number"));
+    run::<f64>(&jit, &families, rows);
+    run::<f32>(&jit, &families, rows);
 }
