@@ -965,8 +965,8 @@ pub(crate) fn build(
 /// else to `fast` (block and arguments). A mask `Not(y)` (most kernels': "not a plain
 /// point") is tested as "not every lane y": one `vall_true` of the vectors' `y` joined
 /// by `and`, where testing the mask takes a `not` (an xor with all ones) per vector
-/// (`jit_speed`, alternated: bernoulli f32 0.531 against 0.541 ns, negative binomial
-/// f64 7.77 against 7.94; no family slower).
+/// (`jit_speed`, alternated: negative binomial f64 7.59–7.77 against 7.91–7.96 ns, the
+/// other families within the rounds' noise).
 fn branch_special(
     b: &mut FunctionBuilder,
     ops: &[Op],
