@@ -213,7 +213,8 @@ type Env = Vec<Option<Value>>;
 
 /// Emits the program whose outputs are `outs` (value, mask) for one vector of inputs,
 /// reusing the operations `v` already holds (values of a dominating block) and
-/// recording the rest in it; returns (value, mask).
+/// recording the rest in it (the mask's operations too, for [`branch_special`]);
+/// returns the value.
 #[allow(clippy::too_many_arguments)]
 fn emit(
     b: &mut FunctionBuilder,
@@ -224,7 +225,7 @@ fn emit(
     h: &Hoisted,
     inputs: &[Value],
     v: &mut Env,
-) -> (Value, Value) {
+) -> Value {
     let ops = &p.tape.ops;
     let round = |b: &mut FunctionBuilder, x: Value| {
         if t.native_round {
@@ -345,10 +346,7 @@ fn emit(
         };
         v[i] = Some(r);
     }
-    (
-        v[outs.0 as usize].expect("live"),
-        v[outs.1 as usize].expect("live"),
-    )
+    v[outs.0 as usize].expect("live")
 }
 
 /// Loads the `vectors` vectors from byte offset `byte` of column `col`, widened to
@@ -792,7 +790,7 @@ pub(crate) fn build(
             }
         };
         for (inputs, env) in loaded.iter().zip(envs.iter_mut()) {
-            vals.push(emit(b, t, p, outs, live, &h, inputs, env).0);
+            vals.push(emit(b, t, p, outs, live, &h, inputs, env));
         }
         let tested: Vec<&Env> = envs.iter().collect();
         branch_special(b, &p.tape.ops, outs.1, &tested, slow, (fast, &[]));
@@ -916,7 +914,7 @@ pub(crate) fn build(
         let tfast = b.create_block();
         b.append_block_param(tfast, FV);
         let mut env = vec![None; p.tape.ops.len()];
-        let (mut v, _) = emit(&mut b, t, p, hot, &live, &h, &inputs, &mut env);
+        let mut v = emit(&mut b, t, p, hot, &live, &h, &inputs, &mut env);
         if p.fast.is_some() {
             let general_blk = b.create_block();
             let fast = [BlockArg::Value(v)];
@@ -929,7 +927,7 @@ pub(crate) fn build(
                 (tfast, &fast),
             );
             b.switch_to_block(general_blk);
-            (v, _) = emit(&mut b, t, p, general, &live_general, &h, &inputs, &mut env);
+            v = emit(&mut b, t, p, general, &live_general, &h, &inputs, &mut env);
         }
         let fast = [BlockArg::Value(v)];
         if needs_test(general.1) {
