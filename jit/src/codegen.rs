@@ -678,7 +678,6 @@ pub(crate) fn build(
     let live = p.tape.live(&[hot.0, hot.1]);
     let live_general = p.tape.live(&[p.value, p.mask]);
     let any_live: Vec<bool> = live.iter().zip(&live_general).map(|(a, c)| a | c).collect();
-    let needs_test = |m: Id| p.tape.ops[m as usize] != Op::MaskConst(false);
 
     let entry = b.create_block();
     b.append_block_params_for_function_params(entry);
@@ -929,23 +928,21 @@ pub(crate) fn build(
             b.switch_to_block(general_blk);
             v = emit(&mut b, t, p, general, &live_general, &h, &inputs, &mut env);
         }
+        // (With a mask that is never set, `tslow` is unreachable, as the loop's `slow`
+        // is; Cranelift drops both.)
+        let tslow = b.create_block();
         let fast = [BlockArg::Value(v)];
-        if needs_test(general.1) {
-            let tslow = b.create_block();
-            branch_special(
-                &mut b,
-                &p.tape.ops,
-                general.1,
-                &[&env],
-                tslow,
-                (tfast, &fast),
-            );
-            b.switch_to_block(tslow);
-            fallback(&mut b, i, count);
-            b.ins().jump(thdr, &args(&[next]));
-        } else {
-            b.ins().jump(tfast, &fast);
-        }
+        branch_special(
+            &mut b,
+            &p.tape.ops,
+            general.1,
+            &[&env],
+            tslow,
+            (tfast, &fast),
+        );
+        b.switch_to_block(tslow);
+        fallback(&mut b, i, count);
+        b.ins().jump(thdr, &args(&[next]));
 
         b.switch_to_block(tfast);
         let v = b.block_params(tfast)[0];
