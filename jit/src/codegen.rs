@@ -366,13 +366,16 @@ fn emit(
 /// F64X2. `f32` columns are read four values (16 bytes) at a time, the high pair moved
 /// down by a shuffle: one load and one shuffle per two vectors, where a 64-bit load per
 /// vector needs a shuffle (or a zeroing) of its own to fill an F32X4. An odd last
-/// vector is a 64-bit load, so nothing past the step's rows is read.
+/// vector is a 64-bit load, so nothing past the step's rows is read, unless `wide`
+/// says that 16 bytes from there are in the column: then it is a 16-byte load whose
+/// low pair is converted.
 fn load_vectors(
     b: &mut FunctionBuilder,
     col: Value,
     byte: Value,
     vectors: usize,
     f32: bool,
+    wide: bool,
 ) -> Vec<Value> {
     let addr = b.ins().iadd(col, byte);
     if !f32 {
@@ -396,6 +399,10 @@ fn load_vectors(
             out.push(b.ins().fvpromote_low(four));
             out.push(b.ins().fvpromote_low(high));
             k += 2;
+        } else if wide {
+            let four = b.ins().load(types::F32X4, data(), addr, at);
+            out.push(b.ins().fvpromote_low(four));
+            k += 1;
         } else {
             let raw = b.ins().load(types::F64, data(), addr, at);
             let v = b.ins().splat(FV, raw);
@@ -445,7 +452,7 @@ fn load_rows(
     b.switch_to_block(pair);
     let loaded: Vec<BlockArg> = cols
         .iter()
-        .map(|&c| BlockArg::Value(load_vectors(b, c, byte, 1, f32)[0]))
+        .map(|&c| BlockArg::Value(load_vectors(b, c, byte, 1, f32, false)[0]))
         .collect();
     b.ins().jump(join, &loaded);
 
@@ -620,7 +627,7 @@ pub(crate) fn build_entry(
 
     b.switch_to_block(step);
     let byte = b.ins().ishl_imm_u(r[0], shift);
-    let vs = load_vectors(&mut b, buf, byte, ACCS, f32);
+    let vs = load_vectors(&mut b, buf, byte, ACCS, f32, false);
     let mut next = vec![j_next];
     for (k, v) in vs.into_iter().enumerate() {
         next.push(b.ins().fadd(r[1 + k], v));
@@ -635,7 +642,7 @@ pub(crate) fn build_entry(
 
     b.switch_to_block(pair);
     let byte = b.ins().ishl_imm_u(tp[0], shift);
-    let v = load_vectors(&mut b, buf, byte, 1, f32)[0];
+    let v = load_vectors(&mut b, buf, byte, 1, f32, false)[0];
     let acc = b.ins().fadd(tp[1], v);
     b.ins().jump(tail, &args(&[j2, acc]));
 
@@ -810,7 +817,8 @@ pub(crate) fn build(
                 i: Value,
                 next: (ir::Block, &[BlockArg]),
                 slow: ir::Block,
-                seed: Option<Vec<Env>>|
+                seed: Option<Vec<Env>>,
+                wide: bool|
      -> Vec<Env> {
         let (outs, live) = program;
         let fast = b.create_block();
@@ -822,7 +830,7 @@ pub(crate) fn build(
             None => {
                 let cols: Vec<Vec<Value>> = cols
                     .iter()
-                    .map(|&c| load_vectors(b, c, byte, vectors, f32))
+                    .map(|&c| load_vectors(b, c, byte, vectors, f32, wide))
                     .collect();
                 let per_vector = (0..vectors)
                     .map(|k| cols.iter().map(|col| col[k]).collect())
@@ -844,6 +852,13 @@ pub(crate) fn build(
         envs
     };
 
+    // An `f32` step of one vector reads 16 bytes (see `load_vectors`), so it runs while
+    // four rows are left, and the two or three rows after it go to the fallback: a
+    // 64-bit load took a shuffle more per step, on the conversion's port. Negative
+    // binomial `f32`, `jit_speed` in four alternated runs: 1.00–1.03x of the SSE2
+    // tier at 1000 rows against 1.01–1.04x with the 64-bit load, 1.01–1.02x against
+    // 1.01–1.03x at 4096.
+    let wide = f32 && unroll == 1;
     // The loop, `unroll` vectors per step; the remaining rows (fewer than 2·unroll) go
     // through the tail after the loop. (At one vector a step, the loop once took a last
     // odd row too, which cost each step a test of its row count and a branch around
@@ -865,7 +880,8 @@ pub(crate) fn build(
         // The rows of this step: `count` of them, up to `end`.
         let end = b.ins().iadd_imm_s(i, 2 * u as i64);
         let count = b.ins().iconst(types::I64, 2 * u as i64);
-        let fits = b.ins().icmp(IntCC::UnsignedLessThanOrEqual, end, n);
+        let reach = if wide { b.ins().iadd_imm_s(i, 4) } else { end };
+        let fits = b.ins().icmp(IntCC::UnsignedLessThanOrEqual, reach, n);
         b.ins().brif(fits, body, &[], tail, &args(&st[..1]));
 
         b.switch_to_block(body);
@@ -873,7 +889,7 @@ pub(crate) fn build(
             touch_ahead(&mut b, &cols, i, n, to_ptr);
         }
         let again = to_hdr(&mut b, end, true);
-        let envs = step(&mut b, (hot, &live), u, i, (hdr, &again), slow, None);
+        let envs = step(&mut b, (hot, &live), u, i, (hdr, &again), slow, None, wide);
 
         b.switch_to_block(slow);
         if p.fast.is_none() {
@@ -886,7 +902,16 @@ pub(crate) fn build(
             // lanes go to the fallback.
             let vslow = b.create_block();
             let program = (general, &live_general[..]);
-            step(&mut b, program, 1, i, (hdr, &again), vslow, Some(envs));
+            step(
+                &mut b,
+                program,
+                1,
+                i,
+                (hdr, &again),
+                vslow,
+                Some(envs),
+                wide,
+            );
             b.switch_to_block(vslow);
             fallback(&mut b, i, count);
             let reload = to_hdr(&mut b, end, false);
@@ -920,6 +945,7 @@ pub(crate) fn build(
                 (vhdr, &args(&[next_j])),
                 vslow,
                 None,
+                false,
             );
 
             b.switch_to_block(vslow);
@@ -945,10 +971,11 @@ pub(crate) fn build(
     }
     if unroll == 1 {
         // At one vector a step (the speculative kernels, whose scalar path costs about
-        // what a vector step does) a last odd row goes to the fallback: a tail holding
-        // both programs once more made negative binomial's body 1.8x as slow to compile
-        // (`STENCILS=0 TEMPLATES=0 compile_loop`: median 2642 against 1472 µs), for no
-        // gain in `jit_speed` at 1001 rows.
+        // what a vector step does) the rows left (one, or up to three in `f32`) go to
+        // the fallback: a tail holding both programs once more made negative
+        // binomial's body 1.8x as slow to compile (`STENCILS=0 TEMPLATES=0
+        // compile_loop`: median 2642 against 1472 µs), for no gain in `jit_speed` at
+        // 1001 rows.
         let one = b.create_block();
         let left = b.ins().icmp(IntCC::UnsignedLessThan, st[0], n);
         b.ins().brif(left, one, &[], done, &[]);
