@@ -805,6 +805,14 @@ pub(crate) fn build(
             .call_indirect(fb_sig, callee, &[ctx, src, out, i, count]);
     };
 
+    // An `f32` step of one vector reads 16 bytes (see `load_vectors`), so it runs while
+    // four rows are left, and the two or three rows after it go to the fallback: a
+    // 64-bit load took a shuffle more per step, on the conversion's port. Negative
+    // binomial `f32`, `jit_speed` in four alternated runs: 1.00–1.03x of the SSE2
+    // tier at 1000 rows against 1.01–1.04x with the 64-bit load, 1.01–1.02x against
+    // 1.01–1.03x at 4096.
+    let wide = f32 && unroll == 1;
+
     // One step: `vectors` vectors of `program` (outputs, liveness) from row `i`. A set
     // lane in any of their masks branches to `slow`; otherwise they are stored and the
     // step jumps to `next.0` with `next.1`.
@@ -817,8 +825,7 @@ pub(crate) fn build(
                 i: Value,
                 next: (ir::Block, &[BlockArg]),
                 slow: ir::Block,
-                seed: Option<Vec<Env>>,
-                wide: bool|
+                seed: Option<Vec<Env>>|
      -> Vec<Env> {
         let (outs, live) = program;
         let fast = b.create_block();
@@ -852,13 +859,6 @@ pub(crate) fn build(
         envs
     };
 
-    // An `f32` step of one vector reads 16 bytes (see `load_vectors`), so it runs while
-    // four rows are left, and the two or three rows after it go to the fallback: a
-    // 64-bit load took a shuffle more per step, on the conversion's port. Negative
-    // binomial `f32`, `jit_speed` in four alternated runs: 1.00–1.03x of the SSE2
-    // tier at 1000 rows against 1.01–1.04x with the 64-bit load, 1.01–1.02x against
-    // 1.01–1.03x at 4096.
-    let wide = f32 && unroll == 1;
     // The loop, `unroll` vectors per step; the remaining rows (fewer than 2·unroll) go
     // through the tail after the loop. (At one vector a step, the loop once took a last
     // odd row too, which cost each step a test of its row count and a branch around
@@ -889,7 +889,7 @@ pub(crate) fn build(
             touch_ahead(&mut b, &cols, i, n, to_ptr);
         }
         let again = to_hdr(&mut b, end, true);
-        let envs = step(&mut b, (hot, &live), u, i, (hdr, &again), slow, None, wide);
+        let envs = step(&mut b, (hot, &live), u, i, (hdr, &again), slow, None);
 
         b.switch_to_block(slow);
         if p.fast.is_none() {
@@ -902,16 +902,7 @@ pub(crate) fn build(
             // lanes go to the fallback.
             let vslow = b.create_block();
             let program = (general, &live_general[..]);
-            step(
-                &mut b,
-                program,
-                1,
-                i,
-                (hdr, &again),
-                vslow,
-                Some(envs),
-                wide,
-            );
+            step(&mut b, program, 1, i, (hdr, &again), vslow, Some(envs));
             b.switch_to_block(vslow);
             fallback(&mut b, i, count);
             let reload = to_hdr(&mut b, end, false);
@@ -945,7 +936,6 @@ pub(crate) fn build(
                 (vhdr, &args(&[next_j])),
                 vslow,
                 None,
-                false,
             );
 
             b.switch_to_block(vslow);
