@@ -49,7 +49,9 @@ pub(crate) struct Target {
     /// a two-FMA chain per F64X2 vector (`fma(x, a, b)` then `fma(-z, z, c)`, the
     /// Normal kernel) streams at 0.224 ns/element against 0.161 with the square split
     /// (hand-written loops, n = 4096), though 256-bit FMAs show no such cost. Long
-    /// FMA chains (polynomials) stay fused: split, they measured slower.
+    /// FMA chains (polynomials) stay fused: split, they measured slower. Intel's cores
+    /// run the fused form faster, so only AMD's split (see `host_splits_squares`),
+    /// and every host without FMA.
     pub(crate) split_squares: bool,
     /// `floor`/`nearest` on F64X2 are single instructions (SSE4.1, NEON).
     pub(crate) native_round: bool,

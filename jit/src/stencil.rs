@@ -123,19 +123,26 @@ fn levels() -> &'static [Level] {
     LEVELS.get_or_init(|| parse(FILE).unwrap_or_default())
 }
 
-/// The level for `isa`: the one with the most flags, all of which `isa` has, and
-/// its calling convention.
-pub(crate) fn for_isa(isa: &dyn TargetIsa) -> Option<&'static Level> {
+/// The flag, among a level's ISA flags, of stencils made with squares fused (see
+/// `Target::split_squares`): a host whose JIT fuses them runs those.
+pub(crate) const FUSED_SQUARES: &str = "fused_squares";
+
+/// The level for `isa` (whose JIT splits squares or not): the one with the most flags,
+/// all of which `isa` has, and its calling convention.
+pub(crate) fn for_isa(isa: &dyn TargetIsa, split_squares: bool) -> Option<&'static Level> {
     if isa.triple().architecture.to_string() != "x86_64" {
         return None;
     }
     let call_conv = format!("{:?}", isa.default_call_conv());
-    let has: Vec<&str> = isa
+    let mut has: Vec<&str> = isa
         .isa_flags()
         .iter()
         .filter(|v| v.as_bool() == Some(true))
         .map(|v| v.name)
         .collect();
+    if !split_squares {
+        has.push(FUSED_SQUARES);
+    }
     levels()
         .iter()
         .filter(|l| l.call_conv == call_conv && l.flags.iter().all(|f| has.contains(f)))
@@ -280,9 +287,14 @@ pub(crate) mod make {
     /// `cranelift-native` sets on every CPU of the level that the preset leaves out
     /// (without `has_avx`, Cranelift's `fma` is a call to libm). No `x86-64-v4`: its
     /// code (with `has_avx512f`) was byte for byte `-v3`'s, Cranelift lowering these
-    /// 128-bit kernels without AVX-512, so AVX-512 hosts run `-v3`'s.
-    pub(crate) const LEVELS: [(&str, &[&str]); 2] =
-        [("x86-64-v2", &[]), ("x86-64-v3", &["has_avx"])];
+    /// 128-bit kernels without AVX-512, so AVX-512 hosts run `-v3`'s. `-v3` comes
+    /// twice: with squares split (AMD's hosts) and fused ([`FUSED_SQUARES`], the
+    /// others'); without FMA (`-v2`) they are split on every host.
+    pub(crate) const LEVELS: [(&str, &[&str]); 3] = [
+        ("x86-64-v2", &[]),
+        ("x86-64-v3", &["has_avx"]),
+        ("x86-64-v3", &["has_avx", FUSED_SQUARES]),
+    ];
 
     /// The parameter sets each family's stencils are made for: those of `expfam bench`
     /// (whose special values, 0 and 1 above all, make shapes of their own), ones of no
@@ -320,15 +332,19 @@ pub(crate) mod make {
 
     /// A `Jit` for `level`'s x86-64 (Linux's calling convention).
     fn jit(level: &str, extra: &[&str]) -> Result<Jit, JitError> {
-        let mut jit = Jit::for_target(|| {
-            let mut b = cranelift_codegen::isa::lookup_by_name("x86_64-unknown-linux-gnu")
-                .map_err(|_| JitError::UnsupportedHost("x86_64 not built into Cranelift"))?;
-            b.enable(level).map_err(JitError::Settings)?;
-            for flag in extra {
-                b.enable(flag).map_err(JitError::Settings)?;
-            }
-            Ok(b)
-        })?;
+        let fused = extra.contains(&FUSED_SQUARES);
+        let mut jit = Jit::for_target(
+            || {
+                let mut b = cranelift_codegen::isa::lookup_by_name("x86_64-unknown-linux-gnu")
+                    .map_err(|_| JitError::UnsupportedHost("x86_64 not built into Cranelift"))?;
+                b.enable(level).map_err(JitError::Settings)?;
+                for flag in extra.iter().filter(|&&f| f != FUSED_SQUARES) {
+                    b.enable(flag).map_err(JitError::Settings)?;
+                }
+                Ok(b)
+            },
+            !fused,
+        )?;
         jit.set_stencils(false);
         Ok(jit)
     }
@@ -425,7 +441,10 @@ pub(crate) mod make {
             let jit = jit(level, extra).expect("an x86-64 level");
             put_str(&mut out, level);
             put_str(&mut out, &format!("{:?}", jit.isa.default_call_conv()));
-            let flags = jit.isa_flags();
+            let mut flags = jit.isa_flags();
+            if !jit.target.split_squares {
+                flags.push(FUSED_SQUARES);
+            }
             out.extend((flags.len() as u32).to_le_bytes());
             for f in &flags {
                 put_str(&mut out, f);
