@@ -127,13 +127,9 @@ fn levels() -> &'static [Level] {
 /// `Target::split_squares`): a host whose JIT fuses them runs those.
 pub(crate) const FUSED_SQUARES: &str = "fused_squares";
 
-/// The level for `isa` (whose JIT splits squares or not): the one with the most flags,
-/// all of which `isa` has, and its calling convention.
-pub(crate) fn for_isa(isa: &dyn TargetIsa, split_squares: bool) -> Option<&'static Level> {
-    if isa.triple().architecture.to_string() != "x86_64" {
-        return None;
-    }
-    let call_conv = format!("{:?}", isa.default_call_conv());
+/// The flags a level is made with or matched against: those `isa` has, and
+/// [`FUSED_SQUARES`] if its JIT fuses squares.
+fn flags(isa: &dyn TargetIsa, split_squares: bool) -> Vec<&'static str> {
     let mut has: Vec<&str> = isa
         .isa_flags()
         .iter()
@@ -143,6 +139,17 @@ pub(crate) fn for_isa(isa: &dyn TargetIsa, split_squares: bool) -> Option<&'stat
     if !split_squares {
         has.push(FUSED_SQUARES);
     }
+    has
+}
+
+/// The level for `isa` (whose JIT splits squares or not): the one with the most flags,
+/// all of which `isa` has, and its calling convention.
+pub(crate) fn for_isa(isa: &dyn TargetIsa, split_squares: bool) -> Option<&'static Level> {
+    if isa.triple().architecture.to_string() != "x86_64" {
+        return None;
+    }
+    let call_conv = format!("{:?}", isa.default_call_conv());
+    let has = flags(isa, split_squares);
     levels()
         .iter()
         .filter(|l| l.call_conv == call_conv && l.flags.iter().all(|f| has.contains(f)))
@@ -441,10 +448,7 @@ pub(crate) mod make {
             let jit = jit(level, extra).expect("an x86-64 level");
             put_str(&mut out, level);
             put_str(&mut out, &format!("{:?}", jit.isa.default_call_conv()));
-            let mut flags = jit.isa_flags();
-            if !jit.target.split_squares {
-                flags.push(FUSED_SQUARES);
-            }
+            let flags = super::flags(&*jit.isa, jit.target.split_squares);
             out.extend((flags.len() as u32).to_le_bytes());
             for f in &flags {
                 put_str(&mut out, f);
