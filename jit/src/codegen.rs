@@ -763,7 +763,13 @@ pub(crate) fn build(
             b.ins().stack_store(t.pointer, c, slot, 16 * k as i32);
             let ty = b.func.dfg.value_type(c);
             let param = b.append_block_param(hdr, ty);
-            kept.push((slot, 16 * k as i32, ty));
+            kept.push(Kept {
+                entry: c,
+                param,
+                slot,
+                offset: 16 * k as i32,
+                ty,
+            });
             h.replace(c, param);
         }
     }
@@ -771,12 +777,8 @@ pub(crate) fn build(
     // loop (`again`) or loaded again after a call.
     let to_hdr = |b: &mut FunctionBuilder, i: Value, again: bool| -> Vec<BlockArg> {
         let mut a = vec![BlockArg::Value(i)];
-        for (k, &(slot, offset, ty)) in kept.iter().enumerate() {
-            let v = if again {
-                b.func.dfg.block_params(hdr)[1 + k]
-            } else {
-                b.ins().stack_load(t.pointer, ty, slot, offset)
-            };
+        for c in &kept {
+            let v = if again { c.param } else { c.reload(b, t) };
             a.push(BlockArg::Value(v));
         }
         a
@@ -869,7 +871,7 @@ pub(crate) fn build(
     let tail = b.create_block();
     state(&mut b, tail);
     let mut entry_args = args(&[start]);
-    entry_args.extend(pinned.iter().take(kept.len()).map(|&c| BlockArg::Value(c)));
+    entry_args.extend(kept.iter().map(|c| BlockArg::Value(c.entry)));
     b.ins().jump(hdr, &entry_args);
     {
         let u = unroll;
@@ -957,9 +959,9 @@ pub(crate) fn build(
     // The tail calls the fallback in its loop too: it takes its constants from `slot`
     // rather than keep the header's live through it.
     let mut h = h.clone();
-    for (k, &(slot, offset, ty)) in kept.iter().enumerate() {
-        let v = b.ins().stack_load(t.pointer, ty, slot, offset);
-        h.replace(b.func.dfg.block_params(hdr)[1 + k], v);
+    for c in &kept {
+        let v = c.reload(&mut b, t);
+        h.replace(c.param, v);
     }
     if unroll == 1 {
         // At one vector a step (the speculative kernels, whose scalar path costs about
@@ -1116,6 +1118,24 @@ fn branch_special(
             let flag = b.ins().vany_true(any);
             b.ins().brif(flag, slow, &[], fast.0, fast.1);
         }
+    }
+}
+
+/// A constant [`build`] keeps in a register through its loop: its value in the entry
+/// block, the loop header's parameter that carries it, and where it is stored.
+struct Kept {
+    entry: Value,
+    param: Value,
+    slot: ir::StackSlot,
+    offset: i32,
+    ty: ir::Type,
+}
+
+impl Kept {
+    /// The constant loaded again from its slot (after a call).
+    fn reload(&self, b: &mut FunctionBuilder, t: &Target) -> Value {
+        b.ins()
+            .stack_load(t.pointer, self.ty, self.slot, self.offset)
     }
 }
 
