@@ -566,6 +566,9 @@ impl Jit {
             mask,
             fast,
             columns: p.columns,
+            // From the traced constants: `tape` may hold a template's or a stencil's
+            // (see `codegen::narrow`).
+            narrow: codegen::narrow(&p.tape.ops, p.outputs, f32, p.unroll),
         };
         with_contexts(|ctx, fbc| {
             codegen::build(

@@ -83,6 +83,9 @@ pub(crate) struct Shape {
     columns: usize,
     unroll: usize,
     f32: bool,
+    /// Whether the loop runs in `f32` lanes, which depends on constants' values (see
+    /// `codegen::narrow`).
+    narrow: bool,
     /// The tables' contents (bits).
     tables: Vec<Vec<u64>>,
 }
@@ -133,6 +136,7 @@ impl Instance {
             columns,
             unroll,
             f32,
+            narrow: crate::codegen::narrow(&tape.ops, outputs, f32, unroll),
             tables: tables
                 .iter()
                 .map(|t| t.iter().map(|v| v.to_bits()).collect())
