@@ -176,10 +176,15 @@ fn info() {
                 .map(|f| f.strip_prefix("has_").unwrap_or(f))
                 .collect();
             out!(
-                "  jit      Cranelift, F64X2/F32X4 code for isa {} with: {}; stencils: {}",
+                "  jit      Cranelift, F64X2/F32X4 code for isa {} with: {}; stencils: {}; squares: {}",
                 j.isa_name(),
                 flags.join(" "),
-                j.stencil_level().unwrap_or("none")
+                j.stencil_level().unwrap_or("none"),
+                if j.fused_squares() {
+                    "one FMA"
+                } else {
+                    "multiply + add"
+                }
             );
         }
         Err(e) => out!("  jit      unavailable: {e}"),

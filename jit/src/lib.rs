@@ -327,6 +327,20 @@ impl Jit {
         self.stencils.map(|l| l.name)
     }
 
+    /// Whether squares (`±w·w + d`, as in the normal kernel) are one FMA on this host,
+    /// or a multiply and an add: they are split on AMD's cores, where the split form
+    /// measured faster, and on hosts without FMA.
+    ///
+    /// ```
+    /// let jit = expfam_jit::Jit::new().unwrap();
+    /// if jit.fused_squares() {
+    ///     assert!(jit.isa_flags().contains(&"has_fma") || cfg!(target_arch = "aarch64"));
+    /// }
+    /// ```
+    pub fn fused_squares(&self) -> bool {
+        !self.target.split_squares
+    }
+
     /// How many shapes have a template.
     pub fn templates(&self) -> usize {
         self.templates.count()
