@@ -232,7 +232,9 @@ type Env = Vec<Option<Value>>;
 /// Emits the program whose outputs are `outs` (value, mask) for one vector of inputs,
 /// reusing the operations `v` already holds (values of a dominating block) and
 /// recording the rest in it (the mask's operations too, for [`branch_special`]);
-/// returns the value.
+/// returns the value. The vectors are F64X2, or F32X4 for a [`narrow`] program (whose
+/// operations read their types from their operands, and whose constants `h` holds
+/// as F32X4).
 #[allow(clippy::too_many_arguments)]
 fn emit(
     b: &mut FunctionBuilder,
@@ -308,7 +310,9 @@ fn emit(
             Op::Or(a, c) => b.ins().bor(g(a), g(c)),
             Op::Not(a) => b.ins().bnot(g(a)),
             Op::Select(m, a, c) => {
-                let m = b.ins().bitcast(FV, little(), g(m));
+                // F64X2, or F32X4 in a `narrow` program.
+                let ty = b.func.dfg.value_type(g(a));
+                let m = b.ins().bitcast(ty, little(), g(m));
                 b.ins().bitselect(m, g(a), g(c))
             }
             Op::SplitK(a) => {
@@ -450,41 +454,6 @@ fn hoist_narrow(b: &mut FunctionBuilder, tape: &Tape, live: &[bool]) -> Hoisted 
         tables: Vec::new(),
         two52: None,
     }
-}
-
-/// [`emit`] for a [`narrow`] program: `inputs` and the value are F32X4, masks I32X4.
-fn emit_narrow(
-    b: &mut FunctionBuilder,
-    ops: &[Op],
-    value: Id,
-    live: &[bool],
-    h: &Hoisted,
-    inputs: &[Value],
-    v: &mut Env,
-) -> Value {
-    for i in 0..ops.len() {
-        if !live[i] || v[i].is_some() {
-            continue;
-        }
-        let g = |j: Id| v[j as usize].expect("operands precede their uses");
-        let r = match ops[i] {
-            Op::Const(_) | Op::MaskConst(_) => h.consts[i].expect("hoisted"),
-            Op::Input(c) => inputs[c as usize],
-            Op::Eq(a, c) => b.ins().fcmp(FloatCC::Equal, g(a), g(c)),
-            Op::Lt(a, c) => b.ins().fcmp(FloatCC::LessThan, g(a), g(c)),
-            Op::Le(a, c) => b.ins().fcmp(FloatCC::LessThanOrEqual, g(a), g(c)),
-            Op::And(a, c) => b.ins().band(g(a), g(c)),
-            Op::Or(a, c) => b.ins().bor(g(a), g(c)),
-            Op::Not(a) => b.ins().bnot(g(a)),
-            Op::Select(m, a, c) => {
-                let m = b.ins().bitcast(types::F32X4, little(), g(m));
-                b.ins().bitselect(m, g(a), g(c))
-            }
-            ref op => unreachable!("not a narrow operation: {op:?}"),
-        };
-        v[i] = Some(r);
-    }
-    v[value as usize].expect("live")
 }
 
 /// Loads the `vectors` vectors from byte offset `byte` of column `col`, widened to
@@ -989,11 +958,7 @@ pub(crate) fn build(
             }
         };
         for (inputs, env) in loaded.iter().zip(envs.iter_mut()) {
-            vals.push(if narrow {
-                emit_narrow(b, &p.tape.ops, outs.0, live, &h, inputs, env)
-            } else {
-                emit(b, t, p, outs, live, &h, inputs, env)
-            });
+            vals.push(emit(b, t, p, outs, live, &h, inputs, env));
         }
         let tested: Vec<&Env> = envs.iter().collect();
         branch_special(b, &p.tape.ops, outs.1, &tested, slow, (fast, &[]));
