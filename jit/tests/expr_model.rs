@@ -116,6 +116,48 @@ fn f32_expressions_round_the_interpreter() {
     }
 }
 
+/// Piecewise constants over comparisons of `x` run in `f32` lanes when every compared
+/// constant is an `f32` value (`x < 0.25`), and in `f64` lanes otherwise (`x < 0.1`):
+/// both match the interpreter's value rounded once, over batches long enough for the
+/// loop, special rows included.
+#[test]
+fn f32_piecewise_constants_round_the_interpreter() {
+    let arms = |cut: f64| {
+        Expr::select(
+            Expr::x().lt(cut),
+            0.1f64.ln(),
+            Expr::select(Expr::x().equals(1.0), -0.7, -1.0 / 3.0),
+        )
+    };
+    let mut xs: Vec<f32> = (0..300).map(|i| (i % 23) as f32 * 0.0625).collect();
+    xs.extend([
+        0.1,
+        0.25,
+        1.0,
+        f32::NAN,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        -0.0,
+    ]);
+    xs.extend((0..40).map(|i| 0.1 + (i as f32 - 20.0) * f32::EPSILON * 0.1));
+    for cut in [0.25, 0.1] {
+        let e = arms(cut);
+        let k = jit().compile_expr::<f32>(&e).unwrap();
+        for start in 0..9 {
+            let xs = &xs[start..];
+            let mut out = vec![0.0f32; xs.len()];
+            k.map(xs, &mut out).unwrap();
+            for (x, y) in xs.iter().zip(&out) {
+                let want = e.eval(*x as f64, &[]).unwrap() as f32;
+                assert!(
+                    y.to_bits() == want.to_bits() || (y.is_nan() && want.is_nan()),
+                    "cut {cut}, x={x:e}: {y:e} vs {want:e}"
+                );
+            }
+        }
+    }
+}
+
 fn model() -> Model<f64> {
     Model::new()
         .dist(Dist::from_name("normal", &[0.0, 2.0]).unwrap())
