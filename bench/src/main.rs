@@ -601,7 +601,7 @@ fn print_table(rows: &[Row]) {
     };
     out!(
         "ns/element (median of 21); closure = the scalar precomputed-constant kernel, \
-         simd = the same at tier {}; jit = Cranelift code (2 lanes); auto = Evaluator::auto \
+         simd = the same at tier {}; jit = Cranelift code (128-bit vectors); auto = Evaluator::auto \
          after warm-up; rooflines at tier {}",
         expfam_kernels::simd::current(),
         roofline::best_tier()
