@@ -169,12 +169,18 @@ fn splat_i(b: &mut FunctionBuilder, v: i64) -> Value {
     b.ins().splat(MV, s)
 }
 
+/// The entry block's values for the `live` operations of `tape`. The constants of a
+/// [`narrow`] program are F32X4 (masks I32X4): each is its `f64` constant narrowed
+/// here, so that the code holds it as those 8 bytes, as it holds every other
+/// constant (templates and stencils find constants as their 8 bytes). Such a program
+/// uses none of the other values.
 fn hoist(
     b: &mut FunctionBuilder,
     t: &Target,
     tape: &Tape,
     live: &[bool],
     baked: &Baked,
+    narrow: bool,
 ) -> Hoisted {
     let mut consts = vec![None; tape.ops.len()];
     for (i, op) in tape.ops.iter().enumerate() {
@@ -182,6 +188,15 @@ fn hoist(
             continue;
         }
         consts[i] = match *op {
+            Op::Const(bits) if narrow => {
+                let d = b.ins().f64const(f64::from_bits(bits));
+                let s = b.ins().fdemote(types::F32, d);
+                Some(b.ins().splat(types::F32X4, s))
+            }
+            Op::MaskConst(m) if narrow => {
+                let s = b.ins().iconst(types::I32, if m { -1 } else { 0 });
+                Some(b.ins().splat(types::I32X4, s))
+            }
             Op::Const(bits) => Some(splat_f(b, f64::from_bits(bits))),
             Op::MaskConst(m) => Some(splat_i(b, if m { -1 } else { 0 })),
             _ => None,
@@ -420,40 +435,6 @@ pub(crate) fn narrow(
     unroll: usize,
 ) -> bool {
     f32 && unroll.is_multiple_of(2) && fast.is_none() && narrow_program(ops, (value, mask))
-}
-
-/// The constants of a [`narrow`] program as F32X4 (masks I32X4), made in the entry
-/// block. Each is its `f64` constant narrowed there, so that the code holds it as
-/// those 8 bytes, as every constant of the `f64` lanes is (templates and stencils
-/// find constants as their 8 bytes).
-fn hoist_narrow(b: &mut FunctionBuilder, tape: &Tape, live: &[bool]) -> Hoisted {
-    let mut consts = vec![None; tape.ops.len()];
-    for (i, op) in tape.ops.iter().enumerate() {
-        if !live[i] {
-            continue;
-        }
-        consts[i] = match *op {
-            Op::Const(bits) => {
-                let d = b.ins().f64const(f64::from_bits(bits));
-                let s = b.ins().fdemote(types::F32, d);
-                Some(b.ins().splat(types::F32X4, s))
-            }
-            Op::MaskConst(m) => {
-                let s = b.ins().iconst(types::I32, if m { -1 } else { 0 });
-                Some(b.ins().splat(types::I32X4, s))
-            }
-            _ => None,
-        };
-    }
-    Hoisted {
-        consts,
-        split: None,
-        ldexp_shift: None,
-        round: None,
-        abs_mask: None,
-        tables: Vec::new(),
-        two52: None,
-    }
 }
 
 /// Loads the `vectors` vectors from byte offset `byte` of column `col`, widened to
@@ -830,11 +811,7 @@ pub(crate) fn build(
     // The loop of a `narrow` program runs it in `f32` lanes, half as many vectors a
     // step; the rows after the loop run in `f64` lanes, as every other program's.
     let narrow = p.narrow;
-    let mut h = if narrow {
-        hoist_narrow(&mut b, p.tape, &live)
-    } else {
-        hoist(&mut b, t, p.tape, &any_live, baked)
-    };
+    let mut h = hoist(&mut b, t, p.tape, &any_live, baked, narrow);
     // A few constants stay in registers through the loop: each is stored here, once
     // a call, which makes Cranelift compute it here (it places a constant where it is
     // used, so in the loop: exponential's f32 step loaded three and zeroed one, per
@@ -1079,7 +1056,7 @@ pub(crate) fn build(
     // The tail calls the fallback in its loop too: it takes its constants from `slot`
     // rather than keep the header's live through it.
     let h = if narrow {
-        hoist(&mut b, t, p.tape, &any_live, baked)
+        hoist(&mut b, t, p.tape, &any_live, baked, false)
     } else {
         let mut h = h.clone();
         for c in &kept {
