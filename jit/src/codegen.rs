@@ -843,14 +843,12 @@ pub(crate) fn build(
         ));
         for (k, &c) in pinned.iter().enumerate() {
             b.ins().stack_store(t.pointer, c, slot, 16 * k as i32);
-            let ty = b.func.dfg.value_type(c);
-            let param = b.append_block_param(hdr, ty);
+            let param = b.append_block_param(hdr, b.func.dfg.value_type(c));
             kept.push(Kept {
                 entry: c,
                 param,
                 slot,
                 offset: 16 * k as i32,
-                ty,
             });
             h.replace(c, param);
         }
@@ -1230,14 +1228,13 @@ struct Kept {
     param: Value,
     slot: ir::StackSlot,
     offset: i32,
-    ty: ir::Type,
 }
 
 impl Kept {
     /// The constant loaded again from its slot (after a call).
     fn reload(&self, b: &mut FunctionBuilder, t: &Target) -> Value {
-        b.ins()
-            .stack_load(t.pointer, self.ty, self.slot, self.offset)
+        let ty = b.func.dfg.value_type(self.entry);
+        b.ins().stack_load(t.pointer, ty, self.slot, self.offset)
     }
 }
 
