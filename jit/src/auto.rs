@@ -1,6 +1,7 @@
 //! [`Evaluator::auto`]: the closure for single points, the best AOT SIMD tier for
 //! batches, and JIT code for a hot kernel where it measures faster on this CPU.
 
+use crate::compiled::OWN_ROWS;
 use crate::{CompiledKernel, Jit};
 use expfam_kernels::simd::{self, Tier};
 use expfam_kernels::{Dist, DistKernel, Float, Kernel, LengthMismatch};
@@ -117,6 +118,10 @@ impl<F> Op<F> {
 /// ```
 pub struct Evaluator<F: Float> {
     kernel: DistKernel<F>,
+    /// The kernel's values at the counts `0..OWN_ROWS`, where its compiled code reads
+    /// them from a table of its own (see `own_table` in the crate root): single points
+    /// and short batches read them too.
+    table: Option<Box<[F; OWN_ROWS]>>,
     dist: Dist<F>,
     tier: Tier,
     seen: AtomicU64,
@@ -141,6 +146,7 @@ impl<F: Float> Evaluator<F> {
     pub fn auto(dist: Dist<F>) -> Self {
         Evaluator {
             kernel: dist.kernel(),
+            table: crate::own_table(&dist).map(|t| Box::new(t.map(F::from_f64))),
             dist,
             tier: simd::current(),
             seen: AtomicU64::new(0),
@@ -190,10 +196,48 @@ impl<F: Float> Evaluator<F> {
         &self.dist
     }
 
-    /// `ln p(x)` through the closure.
+    /// `ln p(x)` through the closure (or, at a count its table holds, the table).
     #[inline]
     pub fn eval(&self, x: F) -> F {
+        if let Some(t) = &self.table {
+            // Whole numbers in `0..OWN_ROWS` (and -0) convert and back to themselves;
+            // NaN, fractions, negatives and larger values do not, or leave the range.
+            let v = x.to_f64();
+            let k = v as usize;
+            if k < OWN_ROWS && k as f64 == v {
+                return t[k];
+            }
+        }
         self.kernel.eval(x)
+    }
+
+    /// [`eval`](Self::eval) over a short batch.
+    fn map_short(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
+        if self.table.is_none() {
+            return self.kernel.map_scalar(xs, out);
+        }
+        if xs.len() != out.len() {
+            return Err(LengthMismatch {
+                input: xs.len(),
+                output: out.len(),
+            });
+        }
+        for (&x, o) in xs.iter().zip(out) {
+            *o = self.eval(x);
+        }
+        Ok(())
+    }
+
+    /// The sum of [`eval`](Self::eval) over a short batch (added as the kernel's
+    /// [`sum_scalar`](Kernel::sum_scalar) adds).
+    fn sum_short(&self, xs: &[F]) -> F {
+        if self.table.is_none() {
+            return self.kernel.sum_scalar(xs);
+        }
+        let sum = xs
+            .iter()
+            .fold(F::Calc::ZERO, |s, &x| s + self.eval(x).to_calc());
+        F::from_calc(sum)
     }
 
     /// The backend a large `map` batch uses now.
@@ -236,7 +280,7 @@ impl<F: Float> Evaluator<F> {
             // Kept apart from the batch paths below so that it inlines alone: with
             // them, `map` stayed a call of its own in `expfam`, whose prologue (five
             // registers saved) a single point paid before reaching `eval`.
-            *o = self.kernel.eval(*x);
+            *o = self.eval(*x);
             return Ok(());
         }
         self.map_batch(xs, out)
@@ -268,7 +312,7 @@ impl<F: Float> Evaluator<F> {
     fn map_other(&self, xs: &[F], out: &mut [F]) -> Result<(), LengthMismatch> {
         if xs.len() < SMALL {
             // The closure's own batch loop (one dispatch on the family, not one per point).
-            return self.kernel.map_scalar(xs, out);
+            return self.map_short(xs, out);
         }
         if xs.len() != out.len() {
             return Err(LengthMismatch {
@@ -313,7 +357,7 @@ impl<F: Float> Evaluator<F> {
     #[inline]
     pub fn sum(&self, xs: &[F]) -> F {
         if let [x] = xs {
-            return self.kernel.eval(*x);
+            return self.eval(*x);
         }
         if xs.len() >= SMALL {
             // A settled batch, as in `map_batch`.
@@ -331,7 +375,7 @@ impl<F: Float> Evaluator<F> {
     #[inline(never)]
     fn sum_other(&self, xs: &[F]) -> F {
         if xs.len() < SMALL {
-            return self.kernel.sum_scalar(xs);
+            return self.sum_short(xs);
         }
         let op = &self.sum[class(xs.len())];
         match op.choice.get() {

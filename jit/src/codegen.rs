@@ -7,6 +7,7 @@
 //! ABI (the batch ABI of the crate): map `(src, out, n)`, sum `(src, n) -> F`, where
 //! `src` is the data column (one column) or a pointer to the column pointers (models).
 
+use crate::compiled::OWN_ROWS;
 use crate::tape::{Id, Op, Tape};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
@@ -134,7 +135,10 @@ struct Hoisted {
     /// All bits but the sign, for `Abs` (Cranelift's `fabs` rebuilds it at every use).
     abs_mask: Option<Value>,
     tables: Vec<(Value, Value)>,
-    /// `2^52` and its bits, for [`Op::Gather`]'s indices.
+    /// The kernel's own table ([`Op::Own`]): its address (the fallback context's)
+    /// and last index.
+    own: Option<(Value, Value)>,
+    /// `2^52` and its bits, for [`Op::Gather`]'s and [`Op::Own`]'s indices.
     two52: Option<(Value, Value)>,
 }
 
@@ -227,7 +231,12 @@ fn hoist(
         b.ins().bitcast(FV, little(), m)
     };
     let abs_mask = uses(|op| matches!(op, Op::Abs(_))).then(|| bits(b, !(1u64 << 63)));
-    let two52 = uses(|op| matches!(op, Op::Gather(..)))
+    let own = uses(|op| matches!(op, Op::Own(_))).then(|| {
+        let base = b.ins().iconst(t.pointer, baked.ctx as i64);
+        let last = b.ins().iconst(types::I64, OWN_ROWS as i64 - 1);
+        (base, last)
+    });
+    let two52 = uses(|op| matches!(op, Op::Gather(..) | Op::Own(_)))
         .then(|| (splat_f(b, TWO52), splat_i(b, TWO52_BITS as i64)));
     Hoisted {
         consts,
@@ -236,6 +245,7 @@ fn hoist(
         round,
         abs_mask,
         tables,
+        own,
         two52,
     }
 }
@@ -354,36 +364,46 @@ fn emit(
                 let s = b.ins().bitcast(FV, little(), s);
                 b.ins().fmul(g(a), s)
             }
-            Op::Gather(tab, idx) => {
-                let (base, last) = h.tables[tab as usize];
-                // A whole index i in [0, 2^52) is the low bits of i + 2^52: the bits
-                // less those of 2^52 are i. Any other lane (negative, NaN, huge) comes
-                // out as some integer, which `umin` clamps into the table. (A float
-                // to integer conversion is a branchy sequence per lane on x86-64.)
-                let (two52, two52_bits) = h.two52.expect("hoisted");
-                let biased = b.ins().fadd(g(idx), two52);
-                let bits = b.ins().bitcast(MV, little(), biased);
-                let idx = b.ins().isub(bits, two52_bits);
-                let mut lanes = [idx; 2];
-                for (lane, out) in lanes.iter_mut().enumerate() {
-                    let k = b.ins().extractlane(idx, lane as u8);
-                    let k = b.ins().umin(k, last);
-                    let off = b.ins().ishl_imm_u(k, 3);
-                    let off = if t.pointer == types::I64 {
-                        off
-                    } else {
-                        b.ins().ireduce(t.pointer, off)
-                    };
-                    let addr = b.ins().iadd(base, off);
-                    *out = b.ins().load(types::F64, table_read(), addr, 0);
-                }
-                let vec = b.ins().scalar_to_vector(FV, lanes[0]);
-                b.ins().insertlane(vec, lanes[1], 1)
-            }
+            Op::Gather(tab, idx) => read_table(b, t, h, h.tables[tab as usize], g(idx)),
+            Op::Own(idx) => read_table(b, t, h, h.own.expect("hoisted"), g(idx)),
         };
         v[i] = Some(r);
     }
     v[outs.0 as usize].expect("live")
+}
+
+/// The values at the whole numbers `x` of the table at `base` whose last index is
+/// `last` (an index out of it is clamped into it): [`Op::Gather`], [`Op::Own`].
+fn read_table(
+    b: &mut FunctionBuilder,
+    t: &Target,
+    h: &Hoisted,
+    (base, last): (Value, Value),
+    x: Value,
+) -> Value {
+    // A whole index i in [0, 2^52) is the low bits of i + 2^52: the bits less those
+    // of 2^52 are i. Any other lane (negative, NaN, huge) comes out as some integer,
+    // which `umin` clamps into the table. (A float to integer conversion is a
+    // branchy sequence per lane on x86-64.)
+    let (two52, two52_bits) = h.two52.expect("hoisted");
+    let biased = b.ins().fadd(x, two52);
+    let bits = b.ins().bitcast(MV, little(), biased);
+    let idx = b.ins().isub(bits, two52_bits);
+    let mut lanes = [idx; 2];
+    for (lane, out) in lanes.iter_mut().enumerate() {
+        let k = b.ins().extractlane(idx, lane as u8);
+        let k = b.ins().umin(k, last);
+        let off = b.ins().ishl_imm_u(k, 3);
+        let off = if t.pointer == types::I64 {
+            off
+        } else {
+            b.ins().ireduce(t.pointer, off)
+        };
+        let addr = b.ins().iadd(base, off);
+        *out = b.ins().load(types::F64, table_read(), addr, 0);
+    }
+    let vec = b.ins().scalar_to_vector(FV, lanes[0]);
+    b.ins().insertlane(vec, lanes[1], 1)
 }
 
 /// Whether an `f32` program can run in `f32` lanes, four rows to an F32X4 vector,

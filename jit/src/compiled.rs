@@ -11,8 +11,17 @@ pub const MAX_COLUMNS: usize = 16;
 /// The scalar evaluation of one row (its column values).
 pub(crate) type RowFn<F> = Box<dyn Fn(&[F]) -> F + Send + Sync>;
 
-/// The scalar path of a compiled kernel, used for special lanes and the last rows.
+/// How many values a kernel's own table holds (see [`Rows::table`]).
+pub(crate) const OWN_ROWS: usize = 32;
+
+/// The scalar path of a compiled kernel, used for special lanes and the last rows,
+/// and the kernel's own table. Generated code holds its address (the fallback's
+/// context) and reads the table there: it comes first, at offset 0.
+#[repr(C)]
 pub(crate) struct Rows<F> {
+    /// The kernel's values at the whole numbers `0..OWN_ROWS`, as `f64`, for
+    /// [`Op::Own`](crate::tape::Op::Own) (zeros where the code does not read it).
+    pub(crate) table: [f64; OWN_ROWS],
     pub(crate) columns: usize,
     pub(crate) f: RowFn<F>,
 }

@@ -286,7 +286,7 @@ pub(crate) mod make {
     use super::*;
     use crate::codegen::Baked;
     use crate::template::{Instance, mix};
-    use crate::{Jit, JitError, TraceKernel, is_f32, tape};
+    use crate::{Jit, JitError, is_f32, trace_dist};
     use cranelift_codegen::settings::Configurable;
     use expfam_kernels::{Dist, FAMILIES, Float};
 
@@ -367,9 +367,7 @@ pub(crate) mod make {
 
     /// The stencil of `dist`'s kernel on `jit`: its key and code, or why not.
     fn make<F: Float>(jit: &Jit, dist: &Dist<F>) -> Result<(u128, Made), String> {
-        let kernel = dist.kernel();
-        let (traced, fast, tape) =
-            tape::trace_speculative(|| kernel.visit(TraceKernel { column: 0 }));
+        let (traced, fast, tape) = trace_dist(dist, crate::own_table(dist).is_some());
         let p = jit
             .prepare(tape, traced, fast, 1)
             .map_err(|e| e.to_string())?;

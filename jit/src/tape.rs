@@ -113,6 +113,11 @@ pub(crate) enum Op {
     Ldexp(Id, Id),
     /// `tables[t][idx]`, the index clamped into the table.
     Gather(u16, Id),
+    /// The compiled kernel's own table at `idx`, clamped into it: its
+    /// [`OWN_ROWS`](crate::compiled::OWN_ROWS) values at `0, 1, …`, computed when it
+    /// is compiled (see [`crate::compiled::Rows`]). Its contents are the kernel's, not
+    /// the shape's: code reads it at the fallback context's address.
+    Own(Id),
 }
 
 impl Op {
@@ -128,7 +133,8 @@ impl Op {
             | Op::Not(a)
             | Op::SplitK(a)
             | Op::SplitM(a)
-            | Op::Gather(_, a) => ([a, 0, 0], 1),
+            | Op::Gather(_, a)
+            | Op::Own(a) => ([a, 0, 0], 1),
             Op::Add(a, b)
             | Op::Sub(a, b)
             | Op::Mul(a, b)
@@ -227,7 +233,7 @@ impl Tape {
             Op::SplitM(a) => num(c(a)?.split_sqrt2().1),
             Op::Ldexp(a, n) => num(c(a)?.ldexp(c(n)?)),
             Op::Gather(t, i) => num(F64x1::gather(&self.tables[t as usize], c(i)?)),
-            Op::Input(_) | Op::Const(_) | Op::MaskConst(_) => None,
+            Op::Input(_) | Op::Const(_) | Op::MaskConst(_) | Op::Own(_) => None,
         }
     }
 
@@ -339,6 +345,11 @@ impl T {
     /// Data column `c`.
     pub(crate) fn input(c: u16) -> T {
         push(Op::Input(c))
+    }
+
+    /// The compiled kernel's own table at the whole numbers `idx` (see [`Op::Own`]).
+    pub(crate) fn own(idx: T) -> T {
+        push(Op::Own(idx.0))
     }
 }
 

@@ -3,7 +3,7 @@
 //! kernels shared by two threads.
 
 use expfam_jit::{Evaluator, Expr, ExprError, Jit, JitError, Model, ModelError, ModelPlan};
-use expfam_kernels::{Dist, Kernel};
+use expfam_kernels::{Dist, Float, Kernel};
 use proptest::prelude::*;
 use rstest::rstest;
 use std::sync::Arc;
@@ -415,6 +415,7 @@ fn auto_settles_each_batch_size_class_with_correct_values() {
 #[case("gamma", &[2.5, 1.5], &[3.0, 0.2, 40.0])]
 #[case("lognormal", &[0.3, 0.8], &[1.0, 1e-3, 30.0])]
 #[case("negative_binomial", &[5.0, 0.4], &[0.0, 7.0, 60.0])]
+#[case("binomial", &[20.0, 0.3], &[-0.0, 3.0, 20.0, 21.0, 31.0, 32.0, 2.5])]
 #[case("bernoulli", &[0.3], &[0.0, 1.0])]
 fn auto_serves_one_point_like_the_distribution(
     #[case] family: &str,
@@ -446,4 +447,63 @@ fn auto_serves_one_point_like_the_distribution(
     }
     assert_eq!(ev.sum(&[]), 0.0);
     assert!(ev.map(&[], &mut []).is_ok());
+}
+
+/// Negative binomial and binomial evaluators whose compiled code reads counts from a
+/// table of its own read single points and short batches from it too: the same
+/// bits as the kernel's point evaluation, in and out of the table.
+#[rstest]
+fn auto_serves_short_batches_of_counts_like_the_kernel(
+    #[values(("negative_binomial", [3.5, 0.4]), ("binomial", [20.0, 0.3]))] case: (&str, [f64; 2]),
+    #[values(false, true)] f32: bool,
+) {
+    if f32 {
+        short_counts::<f32>(case.0, case.1);
+    } else {
+        short_counts::<f64>(case.0, case.1);
+    }
+}
+
+fn short_counts<F: Float>(family: &str, params: [f64; 2]) {
+    let d = Dist::<F>::from_name(family, &params.map(F::from_f64)).unwrap();
+    let (ev, k) = (Evaluator::auto(d), d.kernel());
+    let xs: Vec<F> = [
+        0.0,
+        -0.0,
+        1.0,
+        5.0,
+        30.0,
+        31.0,
+        32.0,
+        33.0,
+        2.5,
+        -1.0,
+        1e30,
+        f64::NAN,
+        f64::INFINITY,
+    ]
+    .map(F::from_f64)
+    .to_vec();
+    let bits = |v: F| match v.to_f64() {
+        v if v.is_nan() => u64::MAX,
+        v => v.to_bits(),
+    };
+    for &x in &xs {
+        assert_eq!(bits(ev.eval(x)), bits(k.eval(x)), "{d:?} at {x:?}");
+    }
+    for len in 2..8 {
+        for w in xs.windows(len) {
+            let mut out = vec![F::ZERO; len];
+            ev.map(w, &mut out).unwrap();
+            for (&x, &y) in w.iter().zip(&out) {
+                assert_eq!(bits(y), bits(k.eval(x)), "{d:?} at {x:?} in {w:?}");
+            }
+            let want = k.sum_scalar(w);
+            let got = ev.sum(w);
+            assert!(
+                bits(got) == bits(want) || (got - want).to_f64().abs() <= 1e-12,
+                "{d:?} sum of {w:?}: {got:?} vs {want:?}"
+            );
+        }
+    }
 }

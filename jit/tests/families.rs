@@ -336,47 +336,79 @@ fn length_mismatch_is_an_error_and_empty_batches_are_fine() {
     k.map(&[], &mut []).unwrap();
 }
 
-/// Negative binomial skips its saddle-point form when no lane needs it; the JIT runs
-/// that shortcut speculatively and sends a vector with any large count to the
-/// general program. Vectors mixing both kinds, runs of each kind and every
-/// alignment against the unrolled loop must all match the scalar kernel.
-#[test]
-fn speculative_shortcut_falls_back_to_the_general_program() {
+/// A compiled negative binomial or binomial whose counts mostly fall in `0..32` reads
+/// them from a table of its own, made by the kernel's point evaluation, and sends a
+/// vector with a lane outside it to the general program: the kernel's (negative
+/// binomial's skips the saddle-point form when no lane needs it). Vectors mixing the
+/// kinds, runs of each, counts at the table's edge and every alignment against the
+/// loop must all match the kernel, and batches of the table's rows bit for bit.
+#[rstest]
+fn counts_in_and_out_of_the_own_table_match_the_kernel(
+    #[values(("negative_binomial", [3.5, 0.4]), ("binomial", [20.0, 0.3]))] case: (&str, [f64; 2]),
+    #[values(false, true)] f32: bool,
+) {
+    if f32 {
+        own_table_case::<f32>(case.0, case.1);
+    } else {
+        own_table_case::<f64>(case.0, case.1);
+    }
+}
+
+fn own_table_case<F: Float>(family: &str, params: [f64; 2]) {
     let jit = jit();
-    let d = Dist::<f64>::from_name("negative_binomial", &[3.5, 0.4]).unwrap();
+    let d = Dist::<F>::from_name(family, &params.map(F::from_f64)).unwrap();
     let (k, scalar) = (jit.compile(&d).unwrap(), d.kernel());
     let mut xs = Vec::new();
     for i in 0..300u32 {
-        xs.push(match i % 7 {
+        xs.push(match i % 9 {
             0 | 3 => 2.0,
             1 => 20.0 + (i % 5) as f64,
             2 => 500.0,
+            4 => 30.0 + (i % 5) as f64,
             _ => (i % 13) as f64,
         });
     }
     xs.extend(std::iter::repeat_n(7.0, 33));
     xs.extend(std::iter::repeat_n(1e4, 33));
+    xs.extend((0..40).map(f64::from));
+    let xs: Vec<F> = xs.into_iter().map(F::from_f64).collect();
+    let bound = if f32_type::<F>() { 1e-6 } else { 1e-13 };
     // The JIT's map and sum of `xs` against the scalar kernel's.
-    let check = |xs: &[f64]| {
-        let mut out = vec![0.0; xs.len()];
+    // A batch of table rows only is read from the table alone.
+    let check = |xs: &[F]| {
+        let mut out = vec![F::ZERO; xs.len()];
         k.map(xs, &mut out).unwrap();
-        for (x, y) in xs.iter().zip(&out) {
-            let want = scalar.eval_scalar(*x);
-            assert!(same(*y, want, 1e-13), "{xs:?} x={x}: {y:e} vs {want:e}");
+        let listed = xs.iter().all(|x| x.to_f64() < 32.0);
+        for (&x, &y) in xs.iter().zip(&out) {
+            let want = scalar.eval(x);
+            let (x, y, want) = (x.to_f64(), y.to_f64(), want.to_f64());
+            if listed {
+                assert_eq!(
+                    y.to_bits(),
+                    want.to_bits(),
+                    "{d:?} x={x}: {y:e} vs {want:e}"
+                );
+            }
+            assert!(same(y, want, bound), "{d:?} x={x}: {y:e} vs {want:e}");
         }
-        let want: f64 = xs.iter().map(|&x| scalar.eval_scalar(x)).sum();
-        let got = k.sum(xs);
+        let want: f64 = xs.iter().map(|&x| scalar.eval(x).to_f64()).sum();
+        let got = k.sum(xs).to_f64();
         assert!(
-            (got - want).abs() <= 1e-12 * want.abs(),
-            "{xs:?}: sum {got:e} vs {want:e}"
+            got == want || (got - want).abs() <= bound * 10.0 * want.abs(),
+            "{d:?}: sum {got:e} vs {want:e}"
         );
     };
+    let table: Vec<F> = (0..32)
+        .chain((0..32).rev())
+        .map(|x| F::from_f64(x.into()))
+        .collect();
     for start in 0..4 {
         check(&xs[start..]);
+        check(&table[start..]);
     }
     // Short batches (the tail after the loops: a pair, then a single row), with rows
-    // the shortcut takes and rows it leaves to the general program.
-    let rows = [2.0, 7.0, 20.0, 500.0, 1e4, 0.0, 1e6];
+    // from the table and rows outside it.
+    let rows = [2.0, 7.0, 20.0, 31.0, 32.0, 500.0, 1e4, 0.0, 1e6].map(F::from_f64);
     for &a in &rows {
         for &c in &rows {
             for xs in [&[a][..], &[a, c], &[a, c, a]] {
@@ -384,6 +416,10 @@ fn speculative_shortcut_falls_back_to_the_general_program() {
             }
         }
     }
+}
+
+fn f32_type<F: Float>() -> bool {
+    F::NAME == "f32"
 }
 
 /// `params` moved by a relative `k`·10⁻⁴ (a sampler's proposal); a binomial's n stays
