@@ -201,11 +201,12 @@ impl<F: Float> Evaluator<F> {
     pub fn eval(&self, x: F) -> F {
         if let Some(t) = &self.table {
             // Whole numbers in `0..OWN_ROWS` (and -0) convert and back to themselves;
-            // NaN, fractions, negatives and larger values do not, or leave the range.
+            // NaN (to 0), fractions, negatives and larger values do not, or leave the
+            // range.
             let v = x.to_f64();
-            let k = v as usize;
-            if k < OWN_ROWS && k as f64 == v {
-                return t[k];
+            let k = v as i32;
+            if (k as u32 as usize) < OWN_ROWS && f64::from(k) == v {
+                return t[k as usize];
             }
         }
         self.kernel.eval(x)
