@@ -3,28 +3,13 @@
 //! f32: `cargo run --release -p expfam-bench --example jit_speed [FAMILY...]`.
 //! `N=rows` sets the batch length; `UNROLL=k` sets the JIT's vectors per loop step; `STENCILS=0` compiles every kernel
 //! with Cranelift instead of taking a stencil's code.
+use expfam_bench::timing::best_ns_each;
 use expfam_bench::{bench_dist, inputs};
 use expfam_jit::Jit;
 use expfam_kernels::simd::{self, Tier};
 use expfam_kernels::{FAMILIES, Float};
 use std::hint::black_box;
 use std::time::Instant;
-
-/// Best ns per element of each of `fs` over 30 interleaved rounds of 20 calls (the
-/// machine is shared: interleaving exposes every side to the same noise).
-fn times<const N: usize>(rows: usize, mut fs: [&mut dyn FnMut(); N]) -> [f64; N] {
-    let mut best = [f64::INFINITY; N];
-    for _ in 0..30 {
-        for (f, b) in fs.iter_mut().zip(best.iter_mut()) {
-            let t = Instant::now();
-            for _ in 0..20 {
-                f();
-            }
-            *b = b.min(t.elapsed().as_secs_f64() / 20.0);
-        }
-    }
-    best.map(|b| b * 1e9 / rows as f64)
-}
 
 fn run<F: Float>(jit: &Jit, families: &[String], rows: usize) {
     for name in families {
@@ -38,7 +23,7 @@ fn run<F: Float>(jit: &Jit, families: &[String], rows: usize) {
         ];
         let kk = d.kernel();
         let [o1, o2, o3] = &mut out;
-        let [tj, ts, tb] = times(
+        let [tj, ts, tb] = best_ns_each(
             rows,
             [
                 &mut || k.map(black_box(&xs), o1).unwrap(),
@@ -46,7 +31,7 @@ fn run<F: Float>(jit: &Jit, families: &[String], rows: usize) {
                 &mut || kk.map_at(simd::detected(), black_box(&xs), o3).unwrap(),
             ],
         );
-        let [sj, ss, sb] = times(
+        let [sj, ss, sb] = best_ns_each(
             rows,
             [
                 &mut || {

@@ -5,26 +5,11 @@
 //! `cargo run --release -p expfam-bench --example own_table_tail [SHARE...]`
 //! (shares in percent; 0, 1, 10 and 50 by default). `STENCILS=0` compiles the kernel
 //! with Cranelift instead of taking a stencil's code.
+use expfam_bench::timing::best_ns_each;
 use expfam_bench::{bench_dist, inputs};
 use expfam_jit::Jit;
 use expfam_kernels::simd::{self, Tier};
 use std::hint::black_box;
-use std::time::Instant;
-
-/// Best ns per element of each of `fs` over 30 interleaved rounds of 20 calls.
-fn times<const N: usize>(rows: usize, mut fs: [&mut dyn FnMut(); N]) -> [f64; N] {
-    let mut best = [f64::INFINITY; N];
-    for _ in 0..30 {
-        for (f, b) in fs.iter_mut().zip(best.iter_mut()) {
-            let t = Instant::now();
-            for _ in 0..20 {
-                f();
-            }
-            *b = b.min(t.elapsed().as_secs_f64() / 20.0);
-        }
-    }
-    best.map(|b| b * 1e9 / rows as f64)
-}
 
 fn main() {
     let rows = std::env::var("N").map_or(4096, |v| v.parse().expect("N is a number"));
@@ -48,7 +33,7 @@ fn main() {
         }
         let mut out = [vec![0.0; rows], vec![0.0; rows], vec![0.0; rows]];
         let [o1, o2, o3] = &mut out;
-        let [tj, ts, tb] = times(
+        let [tj, ts, tb] = best_ns_each(
             rows,
             [
                 &mut || k.map(black_box(&xs), o1).unwrap(),

@@ -3,6 +3,35 @@
 
 use std::time::{Duration, Instant};
 
+/// The best nanoseconds per element of each of `ops` (each processing `n` elements per
+/// call) over 30 rounds of 20 calls, the ops taking turns within every round: the
+/// machine is shared, and interleaving exposes every op to the same noise. For quick
+/// comparisons in the examples; `expfam bench` takes medians ([`ns_per_elem_each`]).
+///
+/// ```
+/// use expfam_bench::timing::best_ns_each;
+/// let xs = vec![1.5f64; 256];
+/// let (mut a, mut b) = (0.0, 0.0);
+/// let [ta, tb] = best_ns_each(xs.len(), [
+///     &mut || a = std::hint::black_box(&xs).iter().sum(),
+///     &mut || b = std::hint::black_box(&xs).iter().map(|x| x * x).sum(),
+/// ]);
+/// assert!(ta > 0.0 && tb > 0.0 && a == 384.0 && b == 576.0);
+/// ```
+pub fn best_ns_each<const N: usize>(n: usize, mut ops: [&mut dyn FnMut(); N]) -> [f64; N] {
+    let mut best = [f64::INFINITY; N];
+    for _ in 0..30 {
+        for (op, b) in ops.iter_mut().zip(best.iter_mut()) {
+            let t = Instant::now();
+            for _ in 0..20 {
+                op();
+            }
+            *b = b.min(t.elapsed().as_secs_f64() / 20.0);
+        }
+    }
+    best.map(|b| b * 1e9 / n as f64)
+}
+
 /// Median nanoseconds per element of `op`, which processes `n` elements per call.
 /// `budget` is the total time to spend (split into 21 samples after a warm-up).
 pub fn ns_per_elem(n: usize, budget: Duration, mut op: impl FnMut()) -> f64 {
