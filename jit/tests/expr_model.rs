@@ -449,12 +449,17 @@ fn auto_serves_one_point_like_the_distribution(
     assert!(ev.map(&[], &mut []).is_ok());
 }
 
-/// Negative binomial and binomial evaluators whose compiled code reads counts from a
+/// Negative binomial, binomial and Poisson evaluators whose compiled code reads counts from a
 /// table of its own read single points and short batches from it too: the same
 /// bits as the kernel's point evaluation, in and out of the table.
 #[rstest]
 fn auto_serves_short_batches_of_counts_like_the_kernel(
-    #[values(("negative_binomial", [3.5, 0.4]), ("binomial", [20.0, 0.3]))] case: (&str, [f64; 2]),
+    #[values(
+        ("negative_binomial", &[3.5, 0.4][..]),
+        ("binomial", &[20.0, 0.3][..]),
+        ("poisson", &[4.5][..])
+    )]
+    case: (&str, &[f64]),
     #[values(false, true)] f32: bool,
 ) {
     if f32 {
@@ -464,8 +469,12 @@ fn auto_serves_short_batches_of_counts_like_the_kernel(
     }
 }
 
-fn short_counts<F: Float>(family: &str, params: [f64; 2]) {
-    let d = Dist::<F>::from_name(family, &params.map(F::from_f64)).unwrap();
+fn short_counts<F: Float>(family: &str, params: &[f64]) {
+    let d = Dist::<F>::from_name(
+        family,
+        &params.iter().map(|&p| F::from_f64(p)).collect::<Vec<_>>(),
+    )
+    .unwrap();
     let (ev, k) = (Evaluator::auto(d), d.kernel());
     let xs: Vec<F> = [
         0.0,

@@ -336,7 +336,7 @@ fn length_mismatch_is_an_error_and_empty_batches_are_fine() {
     k.map(&[], &mut []).unwrap();
 }
 
-/// A compiled negative binomial or binomial whose counts mostly fall in `0..32` reads
+/// A compiled negative binomial, binomial or Poisson whose counts mostly fall in `0..32` reads
 /// them from a table of its own, made by the kernel's point evaluation, and sends a
 /// vector with a lane outside it to the general program: the kernel's (negative
 /// binomial's skips the saddle-point form when no lane needs it). Vectors mixing the
@@ -344,7 +344,12 @@ fn length_mismatch_is_an_error_and_empty_batches_are_fine() {
 /// loop must all match the kernel, and batches of the table's rows bit for bit.
 #[rstest]
 fn counts_in_and_out_of_the_own_table_match_the_kernel(
-    #[values(("negative_binomial", [3.5, 0.4]), ("binomial", [20.0, 0.3]))] case: (&str, [f64; 2]),
+    #[values(
+        ("negative_binomial", &[3.5, 0.4][..]),
+        ("binomial", &[20.0, 0.3][..]),
+        ("poisson", &[4.5][..])
+    )]
+    case: (&str, &[f64]),
     #[values(false, true)] f32: bool,
 ) {
     if f32 {
@@ -354,9 +359,13 @@ fn counts_in_and_out_of_the_own_table_match_the_kernel(
     }
 }
 
-fn own_table_case<F: Float>(family: &str, params: [f64; 2]) {
+fn own_table_case<F: Float>(family: &str, params: &[f64]) {
     let jit = jit();
-    let d = Dist::<F>::from_name(family, &params.map(F::from_f64)).unwrap();
+    let d = Dist::<F>::from_name(
+        family,
+        &params.iter().map(|&p| F::from_f64(p)).collect::<Vec<_>>(),
+    )
+    .unwrap();
     let (k, scalar) = (jit.compile(&d).unwrap(), d.kernel());
     let mut xs = Vec::new();
     for i in 0..300u32 {
