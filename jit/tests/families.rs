@@ -336,12 +336,13 @@ fn length_mismatch_is_an_error_and_empty_batches_are_fine() {
     k.map(&[], &mut []).unwrap();
 }
 
-/// A compiled negative binomial, binomial or Poisson whose counts mostly fall in `0..32` reads
-/// them from a table of its own, made by the kernel's point evaluation, and sends a
-/// vector with a lane outside it to the general program: the kernel's (negative
-/// binomial's skips the saddle-point form when no lane needs it). Vectors mixing the
-/// kinds, runs of each, counts at the table's edge and every alignment against the
-/// loop must all match the kernel, and batches of the table's rows bit for bit.
+/// A compiled negative binomial, binomial or Poisson whose counts mostly fall in
+/// `0..32` reads them from a table of its own, made by the kernel's point
+/// evaluation, and sends a vector with a lane outside it to the general program: the
+/// kernel's (negative binomial's skips the saddle-point form when no lane needs it).
+/// Vectors mixing the kinds, runs of each, counts at the table's edge and every
+/// alignment against the loop must all match the kernel, and batches of the table's
+/// rows bit for bit.
 #[rstest]
 fn counts_in_and_out_of_the_own_table_match_the_kernel(
     #[values(
