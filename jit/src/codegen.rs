@@ -679,8 +679,9 @@ pub(crate) fn build_entry(
     // at zero each chunk and end in `total`, so only `total` is live across the call
     // of the body, which clobbers every vector register: accumulators live across it
     // stayed in stack slots through the whole pass, seven loads and eight stores a
-    // step (normal `f64` sum, `jit_speed` at 4096 rows, three alternated runs:
-    // see the README's *Speed* section).
+    // step. `STENCILS=0 jit_speed`, 4096 rows, the new build then the old: normal
+    // `f64` sum 0.338 against 0.490 ns a row, exponential 0.421 against 0.591,
+    // bernoulli `f32` 0.377 against 0.442.
     let (chunk, red, tail, fold) = (
         b.create_block(),
         b.create_block(),
