@@ -722,10 +722,8 @@ pub(crate) fn build_entry(
     let out = b.ins().isub(buf, back);
     b.ins().call(body, &[src, out, end, start]);
     let len = b.ins().isub(end, start);
-    let zero_after = b.ins().f64const(0.0);
-    let zero_after = b.ins().splat(FV, zero_after);
     let mut red_init = vec![zero];
-    red_init.extend([zero_after; ACCS]);
+    red_init.extend([zero_v; ACCS]);
     b.ins().jump(red, &args(&red_init));
 
     b.switch_to_block(red);
