@@ -176,7 +176,7 @@ fn info() {
                 .map(|f| f.strip_prefix("has_").unwrap_or(f))
                 .collect();
             out!(
-                "  jit      Cranelift, F64X2/F32X4 code for isa {} with: {}; stencils: {}; squares: {}",
+                "  jit      Cranelift, F64X2/F32X4 code for isa {} with: {}; stencils: {}; squares: {}; wide bodies: {}",
                 j.isa_name(),
                 flags.join(" "),
                 j.stencil_level().unwrap_or("none"),
@@ -184,7 +184,8 @@ fn info() {
                     "one FMA"
                 } else {
                     "multiply + add"
-                }
+                },
+                j.wide().unwrap_or("none")
             );
         }
         Err(e) => out!("  jit      unavailable: {e}"),
@@ -429,14 +430,17 @@ fn measure<F: Float>(
             drop(ops);
             if let (Some(jit), true) = (jit, n == sizes[0]) {
                 // `compile`: a family's first kernel, in a new `Jit` each time (made
-                // before the clock starts), as a user gets it: a stencil where one
-                // fits, else Cranelift. `cranelift`: Cranelift every time (stencils
-                // and templates off), the cost where no stencil fits. `recompile`:
+                // before the clock starts), as a user gets it: a wide body or a
+                // stencil where one fits, else Cranelift. `cranelift`: Cranelift every
+                // time (wide bodies, stencils and templates off), the cost where no
+                // stencil fits. `recompile`:
                 // new parameters every time, as a sampler's proposals, in one `Jit`
                 // (stencils, else templates: the first two of a shape compile with
                 // Cranelift, the rest are copies).
                 let mut cold = jit.clone();
-                cold.set_templates(false).set_stencils(false);
+                cold.set_templates(false)
+                    .set_stencils(false)
+                    .set_wide(false);
                 let median = |jit: Option<&expfam_jit::Jit>, count: usize, moved: bool| {
                     let ts: Vec<f64> = (1..=count)
                         .map(|k| {
@@ -689,11 +693,17 @@ fn print_table(rows: &[Row]) {
             .ok()
             .and_then(|j| j.stencil_level())
             .unwrap_or("none for this CPU");
+        let jit_wide = expfam_jit::Jit::new()
+            .ok()
+            .and_then(|j| j.wide())
+            .unwrap_or("none");
         out!(
             "jit compile time, µs per kernel (finalized, callable): compile = first kernel \
-             in a new Jit (median of 15; stencil {}), cranelift = stencils and templates \
-             off (median of 15), recompile = new parameters each time (median of 31)",
-            jit_stencils
+             in a new Jit (median of 15; stencil {}, wide bodies {}), cranelift = wide \
+             bodies, stencils and templates off (median of 15), recompile = new \
+             parameters each time (median of 31)",
+            jit_stencils,
+            jit_wide
         );
         out!(
             "  {:<18} {:>3} {:>9} {:>9} {:>9}",

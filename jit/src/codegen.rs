@@ -1284,7 +1284,7 @@ const PINNED: usize = 6;
 
 /// `Fma(a, c, _)` is `±w·w`: returns `w` and whether it is negated (see
 /// [`Target::split_squares`]).
-fn square(ops: &[Op], a: Id, c: Id) -> Option<(Id, bool)> {
+pub(crate) fn square(ops: &[Op], a: Id, c: Id) -> Option<(Id, bool)> {
     if a == c {
         Some((a, false))
     } else if ops[a as usize] == Op::Neg(c) {

@@ -120,6 +120,9 @@ pub enum CodeSource {
     /// A stencil's code (compiled by Cranelift ahead of time) with this kernel's
     /// constants written in: see [`Jit::set_stencils`](crate::Jit::set_stencils).
     Stencil,
+    /// Written by this crate: eight rows a vector on AVX-512, for programs of plain
+    /// arithmetic over one column (see [`Jit::set_wide`](crate::Jit::set_wide)).
+    Wide,
 }
 
 /// Two finalized functions (map, sum) and everything they point to.

@@ -41,6 +41,7 @@ mod model;
 mod stencil;
 mod tape;
 mod template;
+mod wide;
 
 pub use auto::{Backend, Evaluator};
 pub use compiled::{CodeSource, CompiledKernel, MAX_COLUMNS, MapFn, ModelMapFn, ModelSumFn, SumFn};
@@ -137,6 +138,9 @@ pub struct Jit {
     /// Code made ahead of time for this ISA, if there is any (x86-64).
     stencils: Option<&'static stencil::Level>,
     use_stencils: bool,
+    /// The host runs wide bodies (see [`Jit::set_wide`]).
+    wide: bool,
+    use_wide: bool,
     /// Shared by clones.
     templates: Arc<Templates>,
     /// The entry points, for `f64` and `f32`, compiled on first use.
@@ -189,10 +193,13 @@ fn is_f32<F: Float>() -> bool {
 impl Jit {
     /// A JIT for the host.
     pub fn new() -> Result<Jit, JitError> {
-        Jit::for_target(
+        let mut jit = Jit::for_target(
             || cranelift_native::builder().map_err(JitError::UnsupportedHost),
             host_splits_squares(),
-        )
+        )?;
+        jit.wide = wide::host_has_wide(&jit.target);
+        jit.use_wide = jit.wide;
+        Ok(jit)
     }
 
     /// A JIT for the target `builder` makes (the host's, or an x86-64 level for the
@@ -235,6 +242,8 @@ impl Jit {
         Ok(Jit {
             stencils: stencil::for_isa(&*isa, target.split_squares),
             use_stencils: true,
+            wide: false,
+            use_wide: false,
             isa,
             stub_isa,
             target,
@@ -307,6 +316,7 @@ impl Jit {
     /// use expfam_jit::{CodeSource, Jit};
     /// use expfam_kernels::Dist;
     /// let mut jit = Jit::new().unwrap();
+    /// jit.set_wide(false); // a normal kernel is wide on AVX-512 (see `Jit::set_wide`)
     /// let d = Dist::from_name("normal", &[0.3, 1.7f64]).unwrap();
     /// let k = jit.compile(&d).unwrap();
     /// assert!((k.eval(0.9) - d.ln_pdf(0.9)).abs() < 1e-14);
@@ -319,6 +329,42 @@ impl Jit {
     pub fn set_stencils(&mut self, on: bool) -> &mut Self {
         self.use_stencils = on;
         self
+    }
+
+    /// Whether kernels whose program can run wide get a wide body (on by default where
+    /// the host has one; see [`Jit::wide`]). Cranelift 0.135 makes 128-bit vectors on
+    /// x86-64: two `f64` rows a vector. On a host with AVX-512 (and the System V
+    /// calling convention), a program with no special lanes whose operations are all
+    /// `+ − × ÷`, negation, `|·|`, `sqrt` and FMA over one column (normal, Laplace, a
+    /// polynomial user expression) gets a body this crate writes itself: the same
+    /// operations in the same order, eight rows a vector, bit for bit the results of
+    /// Cranelift's body. [`CompiledKernel::source`] is then [`CodeSource::Wide`].
+    ///
+    /// ```
+    /// use expfam_jit::{CodeSource, Jit};
+    /// use expfam_kernels::Dist;
+    /// let mut jit = Jit::new().unwrap();
+    /// let d = Dist::from_name("normal", &[0.3, 1.7f64]).unwrap();
+    /// let xs: Vec<f64> = (0..100).map(|i| i as f64 * 0.1 - 5.0).collect();
+    /// let (mut wide, mut narrow) = (vec![0.0; 100], vec![0.0; 100]);
+    /// let k = jit.compile(&d).unwrap();
+    /// k.map(&xs, &mut wide);
+    /// assert_eq!(k.source() == CodeSource::Wide, jit.wide().is_some());
+    /// jit.set_wide(false);
+    /// let k = jit.compile(&d).unwrap();
+    /// assert_ne!(k.source(), CodeSource::Wide);
+    /// k.map(&xs, &mut narrow);
+    /// assert_eq!(wide, narrow);
+    /// ```
+    pub fn set_wide(&mut self, on: bool) -> &mut Self {
+        self.use_wide = on && self.wide;
+        self
+    }
+
+    /// The instruction set of the wide bodies this host runs (`"avx512"`), if any
+    /// (see [`Jit::set_wide`]).
+    pub fn wide(&self) -> Option<&'static str> {
+        self.use_wide.then_some("avx512")
     }
 
     /// The x86-64 level (e.g. `x86-64-v3`) whose stencils this CPU runs, if any (see
@@ -621,6 +667,11 @@ impl Jit {
         let f32 = is_f32::<F>();
         let fallback = compiled::fallback::<F> as *const () as usize;
         let (tape, tables, unroll) = (&p.tape, &p.tables, p.unroll);
+        if self.use_wide
+            && let Some(body) = wide::body(&self.target, tape, p.outputs, columns, f32)
+        {
+            return self.link(body, CodeSource::Wide, p.tables, rows);
+        }
         if let Some(level) = self.stencils.filter(|_| self.use_stencils) {
             let inst = Instance::of(tape, p.outputs, columns, unroll, f32, tables, stencil::slot);
             let addresses: Vec<u64> = [ctx, fallback]
@@ -737,6 +788,10 @@ impl Jit {
     ) -> Result<Owned<F>, JitError> {
         let f32 = is_f32::<F>();
         let stubs = self.stubs(f32)?;
+        if let Ok(d) = std::env::var("EXPFAM_DUMP") {
+            let _ = std::fs::write(format!("{d}.body.bin"), &body.bytes);
+            let _ = std::fs::write(format!("{d}.map.bin"), &stubs[0].bytes);
+        }
         // `Code` owns the module from here on and frees it on every path.
         let mut code = Code::new(JITModule::new(JITBuilder::with_isa(
             self.isa.clone(),

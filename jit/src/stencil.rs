@@ -537,11 +537,12 @@ mod tests {
         use crate::{CodeSource, Jit};
         use expfam_kernels::{Dist, FAMILIES, Float};
         fn check<F: Float>() {
-            let with = Jit::new().unwrap();
+            let mut with = Jit::new().unwrap();
             if with.stencil_level() != Some("x86-64-v3") {
                 return;
             }
-            let mut without = Jit::new().unwrap();
+            with.set_wide(false);
+            let mut without = with.clone();
             without.set_templates(false).set_stencils(false);
             for family in FAMILIES {
                 let ps: Vec<F> = make::params(family)[1]

@@ -542,9 +542,12 @@ pub(crate) mod tests {
         use crate::{CodeSource, Jit};
         use expfam_kernels::{Dist, FAMILIES};
         let mut with = Jit::new().unwrap();
-        with.set_stencils(false);
+        with.set_stencils(false).set_wide(false);
         let mut without = Jit::new().unwrap();
-        without.set_templates(false).set_stencils(false);
+        without
+            .set_templates(false)
+            .set_stencils(false)
+            .set_wide(false);
         for family in FAMILIES {
             for i in 0..4 {
                 let ps: Vec<F> = params(family, i).iter().map(|&p| F::from_f64(p)).collect();

@@ -453,7 +453,7 @@ fn templated_kernels_match_the_scalar_kernel(
 ) {
     let family = FAMILIES[i];
     let mut jit = jit();
-    jit.set_stencils(false);
+    jit.set_stencils(false).set_wide(false);
     let mut templated = 0;
     for base in params_of(family) {
         for step in 1..=5 {
@@ -479,7 +479,8 @@ fn stencil_kernels_match_the_scalar_kernel(
     #[values(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13)] i: usize,
 ) {
     let family = FAMILIES[i];
-    let jit = jit();
+    let mut jit = jit();
+    jit.set_wide(false);
     let mut from_stencils = 0;
     let mut sets: Vec<Vec<f64>> = params_of(family)
         .iter()
