@@ -2,7 +2,8 @@
 //! in alternation, on `expfam bench`'s parameters and inputs), every family, f64 then
 //! f32: `cargo run --release -p expfam-bench --example jit_speed [FAMILY...]`.
 //! `N=rows` sets the batch length; `UNROLL=k` sets the JIT's vectors per loop step; `STENCILS=0` compiles every kernel
-//! with Cranelift instead of taking a stencil's code.
+//! with Cranelift instead of taking a stencil's code; `WIDE=0` turns wide bodies off
+//! (Cranelift's 128-bit code for every kernel).
 use expfam_bench::timing::best_ns_each;
 use expfam_bench::{bench_dist, inputs};
 use expfam_jit::Jit;
@@ -66,6 +67,7 @@ fn main() {
     }
     let mut jit = Jit::new().unwrap();
     jit.set_stencils(std::env::var("STENCILS").as_deref() != Ok("0"));
+    jit.set_wide(std::env::var("WIDE").as_deref() != Ok("0"));
     if let Ok(u) = std::env::var("UNROLL") {
         jit.set_unroll(Some(u.parse().expect("UNROLL is a number")));
     }

@@ -8,8 +8,8 @@
 //! writes the body itself: the same operations, in the same order and with the same
 //! roundings as Cranelift's lowering in [`crate::codegen`] (squares split where the
 //! [`Target`] splits them), so the results are bit for bit those of Cranelift's body
-//! (`wide_bodies_are_cranelifts`, in the tests below). Normal and Laplace are such
-//! programs, as are user expressions that are polynomials or ratios of one column.
+//! (any NaN for a NaN: `jit/tests/wide.rs`). Normal and Laplace are such programs, as
+//! are user expressions that are polynomials or ratios of one column.
 //!
 //! The body has the signature of [`crate::codegen::body_signature`] in the System V
 //! calling convention (`rdi` = column, `rsi` = out, `rdx` = n, `rcx` = start), and
@@ -17,7 +17,10 @@
 //! broadcast once from a pool after the code; the loop runs two vectors (16 rows) a
 //! step; the rows after it run eight at a time under a lane mask (`k1`). It touches
 //! only registers the convention lets a callee clobber (`rax`, `r8`, `r9`, `k1`, the
-//! vector registers) and no stack.
+//! vector registers) and no stack. It reads rows `start..n` of the column and writes
+//! the same rows of `out`, nothing else: the rows before `out`'s first aligned vector
+//! and after the last whole step go through masked loads and stores, whose masked-off
+//! lanes neither fault nor write (the test's guard rows check the writes).
 
 use crate::codegen::{Target, square};
 use crate::tape::{Id, Op, Tape};

@@ -70,11 +70,19 @@ fn agree<F: Float>(what: &str, wide: &CompiledKernel<F>, narrow: &CompiledKernel
                 continue;
             };
             // `out` at several alignments: the body aligns its stores first.
+            // Guard rows on either side must keep their value.
             let at = start % 5;
-            let (mut a, mut b) = (vec![F::ZERO; len + at], vec![F::ZERO; len]);
-            wide.map(xs, &mut a[at..]).unwrap();
+            let guard = F::from_f64(12345.0);
+            let (mut a, mut b) = (vec![guard; at + len + 9], vec![F::ZERO; len]);
+            wide.map(xs, &mut a[at..at + len]).unwrap();
             narrow.map(xs, &mut b).unwrap();
-            let a = &a[at..];
+            let outside = a[..at].iter().chain(&a[at + len..]);
+            assert!(
+                outside.into_iter().all(|&g| same(g, guard)),
+                "{what} {}: a store outside rows {start}..+{len}",
+                F::NAME
+            );
+            let a = &a[at..at + len];
             for (i, (&a, &b)) in a.iter().zip(&b).enumerate() {
                 assert!(
                     same(a, b),
