@@ -439,81 +439,85 @@ pub(crate) fn body(
         }
     };
 
-    {
-        // head: the rows before `out` is aligned to a vector's store (64 bytes, 32
-        // for `f32`), under their mask. Unaligned, every store and load of a step
-        // spans two cache lines: `jit_speed normal` (f64, alternated runs) took
-        // 0.167–0.187 ns a row at 1000 rows, 0.237–0.238 at 4096 and 0.683–0.705 at
-        // 1e6 unaligned, against 0.137–0.156, 0.212–0.220 and 0.619–0.634 aligned
-        // (`f32`: no change beyond noise).
-        a.bytes(&[0x48, 0x8D, 0x04, scale << 6 | 0x0E]); // lea rax, [rsi + rcx·s]
-        a.bytes(&[0x48, 0xF7, 0xD8]); // neg rax
-        a.bytes(&[0x83, 0xE0, (LANES * size - 1) as u8]); // and eax, 63 (f32: 31)
-        a.bytes(&[0xC1, 0xE8, scale]); // shr eax, log2 s
-        a.jump(Some(CC_E), main);
-        a.alu(0x89, R8, RDX); // mov r8, rdx
-        a.alu(0x29, R8, RCX); // sub r8, rcx: the rows left, if start < n
-        a.jump(Some(CC_BE), main);
-        a.alu(0x39, RAX, R8); // cmp rax, r8
-        a.bytes(&[0x49, 0x0F, 0x47, 0xC0]); // cmova rax, r8
+    // `dst = n − start` (flags as of that subtraction).
+    let rows_left = |a: &mut Asm, dst: u8| {
+        a.alu(0x89, dst, RDX); // mov dst, rdx
+        a.alu(0x29, dst, RCX); // sub dst, rcx
+    };
+    // The `rax` rows from `start` (1 to 8) under their lane mask, then `start += rax`.
+    let masked_step = |a: &mut Asm| {
         // kmovw k1, [r9 + rax·2]
         a.bytes(&[0xC4, 0xC1, 0x78, 0x90, 0x8C, 0x41, 0, 0, 0, 0]);
-        step(&mut a, 1, 1);
+        step(a, 1, 1);
         a.alu(0x01, RCX, RAX); // add rcx, rax
-    }
-
-    // main: while start + 16 <= n, a step of two vectors. `f64` batches of at least
-    // `PREFETCH_ROWS` rows first take a copy of the loop that prefetches both columns
-    // `PREFETCH_BYTES` ahead (`out` for writing).
-    a.bind(main);
-    if !f32 {
-        let (plain, streaming) = (a.label(), a.label());
-        a.alu(0x89, RAX, RDX); // mov rax, rdx
-        a.alu(0x29, RAX, RCX); // sub rax, rcx
-        a.bytes(&[0x48, 0x3D]); // cmp rax, imm32
-        a.bytes(&PREFETCH_ROWS.to_le_bytes());
-        a.jump(Some(CC_B), plain);
-        a.bind(streaming);
+    };
+    // While start + 16 <= n, a step of two vectors (prefetching both columns
+    // `PREFETCH_BYTES` ahead, `out` for writing, if `prefetch`); then to `tail`.
+    let whole_steps = |a: &mut Asm, prefetch: bool| {
+        let top = a.label();
+        a.bind(top);
         a.bytes(&[0x48, 0x8D, 0x81]); // lea rax, [rcx + 16]
         a.bytes(&((UNROLL * LANES) as i32).to_le_bytes());
         a.alu(0x39, RAX, RDX); // cmp rax, rdx
         a.jump(Some(CC_A), tail);
-        for line in 0..(UNROLL * LANES * size / 64) as i32 {
-            let d = PREFETCH_BYTES + 64 * line;
-            // prefetcht0 [rdi + rcx·8 + d]; prefetchw [rsi + rcx·8 + d]
+        for line in 0..if prefetch {
+            UNROLL * LANES * size / 64
+        } else {
+            0
+        } {
+            let d = PREFETCH_BYTES + 64 * line as i32;
+            // prefetcht0 [rdi + rcx·s + d]; prefetchw [rsi + rcx·s + d]
             a.bytes(&[0x0F, 0x18, 0x8C, scale << 6 | 0x0F]);
             a.bytes(&d.to_le_bytes());
             a.bytes(&[0x0F, 0x0D, 0x8C, scale << 6 | 0x0E]);
             a.bytes(&d.to_le_bytes());
         }
-        step(&mut a, UNROLL, 0);
+        step(a, UNROLL, 0);
         a.alu(0x89, RCX, RAX); // mov rcx, rax
-        a.jump(None, streaming);
+        a.jump(None, top);
+    };
+
+    // head: the rows before `out` is aligned to a vector's store (64 bytes, 32 for
+    // `f32`), under their mask. Unaligned, every store and load of a step spans two
+    // cache lines: `jit_speed normal` (f64, alternated runs) took 0.167–0.187 ns a row
+    // at 1000 rows, 0.237–0.238 at 4096 and 0.683–0.705 at 1e6 unaligned, against
+    // 0.137–0.156, 0.212–0.220 and 0.619–0.634 aligned (`f32`: no change beyond noise).
+    a.bytes(&[0x48, 0x8D, 0x04, scale << 6 | 0x0E]); // lea rax, [rsi + rcx·s]
+    a.bytes(&[0x48, 0xF7, 0xD8]); // neg rax
+    a.bytes(&[0x83, 0xE0, (LANES * size - 1) as u8]); // and eax, 63 (f32: 31)
+    a.bytes(&[0xC1, 0xE8, scale]); // shr eax, log2 s
+    a.jump(Some(CC_E), main);
+    rows_left(&mut a, R8);
+    a.jump(Some(CC_BE), main); // none left (or start > n)
+    a.alu(0x39, RAX, R8); // cmp rax, r8
+    a.bytes(&[0x49, 0x0F, 0x47, 0xC0]); // cmova rax, r8
+    masked_step(&mut a);
+
+    // main: the whole steps. `f64` batches of at least `PREFETCH_ROWS` rows take the
+    // loop that prefetches.
+    a.bind(main);
+    if !f32 {
+        let plain = a.label();
+        rows_left(&mut a, RAX);
+        a.bytes(&[0x48, 0x3D]); // cmp rax, imm32
+        a.bytes(&PREFETCH_ROWS.to_le_bytes());
+        a.jump(Some(CC_B), plain);
+        whole_steps(&mut a, true);
         a.bind(plain);
     }
-    a.bytes(&[0x48, 0x8D, 0x81]); // lea rax, [rcx + 16]
-    a.bytes(&((UNROLL * LANES) as i32).to_le_bytes());
-    a.alu(0x39, RAX, RDX); // cmp rax, rdx
-    a.jump(Some(CC_A), tail);
-    step(&mut a, UNROLL, 0);
-    a.alu(0x89, RCX, RAX); // mov rcx, rax
-    a.jump(None, main);
+    whole_steps(&mut a, false);
 
     // tail: while start < n, up to eight rows under the mask of their lanes.
     a.bind(tail);
     a.alu(0x39, RCX, RDX); // cmp rcx, rdx
     a.jump(Some(CC_AE), done);
-    a.alu(0x89, RAX, RDX); // mov rax, rdx
-    a.alu(0x29, RAX, RCX); // sub rax, rcx
+    rows_left(&mut a, RAX);
     a.bytes(&[0x48, 0x83, 0xF8, LANES as u8]); // cmp rax, 8
     let fits = a.label();
     a.jump(Some(CC_BE), fits);
     a.bytes(&[0xB8, LANES as u8, 0, 0, 0]); // mov eax, 8
     a.bind(fits);
-    // kmovw k1, [r9 + rax·2]
-    a.bytes(&[0xC4, 0xC1, 0x78, 0x90, 0x8C, 0x41, 0, 0, 0, 0]);
-    step(&mut a, 1, 1);
-    a.alu(0x01, RCX, RAX); // add rcx, rax
+    masked_step(&mut a);
     a.jump(None, tail);
 
     a.bind(done);
